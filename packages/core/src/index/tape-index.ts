@@ -1,0 +1,304 @@
+/** Typed access to the index database, with prepared statements for every hot query. */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { IndexExistsError, IndexIncompatibleError, IndexNotFoundError } from "../errors.js";
+import type { EntryKind, TapeEntry } from "../types.js";
+import { FORMAT_VERSION, SCHEMA } from "./schema.js";
+
+export interface TapeMeta {
+  readonly formatVersion: string;
+  readonly fingerprint: string;
+  readonly totalSize: number;
+  readonly entryCount: number;
+  readonly createdAt: string;
+  readonly root: string;
+  readonly excludes: readonly string[];
+}
+
+export interface NewEntryRow {
+  arcPath: string;
+  realPath: string;
+  kind: EntryKind;
+  size: number;
+  mtimeNs: bigint;
+  mode: number;
+  linkTarget: string | null;
+  startOffset: number;
+  dataOffset: number;
+  endOffset: number;
+}
+
+export interface UploadRecord {
+  readonly targetId: string;
+  readonly fingerprint: string;
+  readonly uploadId: string;
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly totalSize: number;
+  readonly status: "in-progress" | "completed";
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly result: unknown;
+}
+
+export interface PartRecord {
+  readonly number: number;
+  readonly start: number;
+  readonly end: number;
+  readonly etag: string;
+  readonly checksum: string;
+  readonly uploadedAt: string;
+}
+
+interface EntryRowDb {
+  id: number;
+  arc_path: string;
+  real_path: string;
+  kind: EntryKind;
+  size: number;
+  mtime_ns: bigint;
+  mode: number;
+  link_target: string | null;
+  start_offset: number;
+  data_offset: number;
+  end_offset: number;
+  md5: string | null;
+}
+
+function toEntry(row: EntryRowDb): TapeEntry {
+  return {
+    index: Number(row.id),
+    arcPath: row.arc_path,
+    realPath: row.real_path,
+    kind: row.kind,
+    size: Number(row.size),
+    mtimeNs: BigInt(row.mtime_ns),
+    mode: Number(row.mode),
+    linkTarget: row.link_target,
+    startOffset: Number(row.start_offset),
+    dataOffset: Number(row.data_offset),
+    endOffset: Number(row.end_offset),
+    md5: row.md5,
+  };
+}
+
+const now = () => new Date().toISOString();
+
+export class TapeIndex {
+  readonly path: string;
+  readonly db: Database.Database;
+
+  private constructor(indexPath: string, db: Database.Database) {
+    this.path = indexPath;
+    this.db = db;
+  }
+
+  /** Opens (creating when needed) the index file for writing a new recording. */
+  static forRecording(indexPath: string, overwrite: boolean): TapeIndex {
+    fs.mkdirSync(path.dirname(indexPath), { recursive: true });
+    const index = new TapeIndex(indexPath, TapeIndex.connect(indexPath));
+    if (!overwrite && index.hasMeta()) {
+      index.close();
+      throw new IndexExistsError(indexPath);
+    }
+    return index;
+  }
+
+  static open(indexPath: string): TapeIndex {
+    if (!fs.existsSync(indexPath)) throw new IndexNotFoundError(indexPath);
+    const index = new TapeIndex(indexPath, TapeIndex.connect(indexPath));
+    if (!index.hasMeta()) {
+      index.close();
+      throw new IndexNotFoundError(indexPath);
+    }
+    const version = index.metaValue("format_version");
+    if (version !== FORMAT_VERSION) {
+      index.close();
+      throw new IndexIncompatibleError(indexPath, version ?? "unknown");
+    }
+    return index;
+  }
+
+  private static connect(indexPath: string): Database.Database {
+    const db = new Database(indexPath);
+    db.pragma("journal_mode = WAL");
+    // WAL + NORMAL survives a killed process; a power cut may lose the last few
+    // part records, which only means re-sending those parts.
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 10000");
+    db.pragma("foreign_keys = ON");
+    db.exec(SCHEMA);
+    return db;
+  }
+
+  private hasMeta(): boolean {
+    return this.metaValue("fingerprint") !== undefined;
+  }
+
+  private metaValue(key: string): string | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  meta(): TapeMeta {
+    const rows = this.db.prepare("SELECT key, value FROM meta").all() as Array<{ key: string; value: string }>;
+    const m = new Map(rows.map((r) => [r.key, r.value]));
+    return {
+      formatVersion: m.get("format_version") ?? "",
+      fingerprint: m.get("fingerprint") ?? "",
+      totalSize: Number(m.get("total_size") ?? 0),
+      entryCount: Number(m.get("entry_count") ?? 0),
+      createdAt: m.get("created_at") ?? "",
+      root: m.get("root") ?? "",
+      excludes: JSON.parse(m.get("excludes") ?? "[]") as string[],
+    };
+  }
+
+  /** Replaces the recorded entries and metadata in one transaction; upload state is kept. */
+  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">): void {
+    const insert = this.db.prepare(
+      `INSERT INTO entries (id, arc_path, real_path, kind, size, mtime_ns, mode, link_target, start_offset, data_offset, end_offset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    this.db.transaction(() => {
+      this.db.exec("DELETE FROM entries; DELETE FROM meta;");
+      let id = 0;
+      for (const r of rows) {
+        insert.run(id++, r.arcPath, r.realPath, r.kind, r.size, r.mtimeNs, r.mode, r.linkTarget, r.startOffset, r.dataOffset, r.endOffset);
+      }
+      setMeta.run("format_version", FORMAT_VERSION);
+      setMeta.run("fingerprint", meta.fingerprint);
+      setMeta.run("total_size", String(meta.totalSize));
+      setMeta.run("entry_count", String(meta.entryCount));
+      setMeta.run("created_at", meta.createdAt);
+      setMeta.run("root", meta.root);
+      setMeta.run("excludes", JSON.stringify(meta.excludes));
+    })();
+  }
+
+  /** The entry whose byte range holds `offset`, or undefined inside the footer. A B-tree lookup. */
+  entryAt(offset: number): TapeEntry | undefined {
+    this._entryAt ??= this.db.prepare("SELECT * FROM entries WHERE end_offset > ? ORDER BY end_offset LIMIT 1").safeIntegers(true);
+    const row = this._entryAt.get(offset) as EntryRowDb | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+  private _entryAt: Database.Statement | undefined;
+
+  entry(index: number): TapeEntry | undefined {
+    const row = this.db.prepare("SELECT * FROM entries WHERE id = ?").safeIntegers(true).get(index) as EntryRowDb | undefined;
+    return row ? toEntry(row) : undefined;
+  }
+
+  /**
+   * Entries whose byte ranges intersect [start, end), in tape order. Fetched a
+   * page at a time: no read cursor stays open (so writes on this connection and
+   * WAL checkpoints are never blocked) and memory stays flat for any tape.
+   */
+  *entriesInRange(start: number, end: number, pageSize = 512): Generator<TapeEntry> {
+    const first = this.entryAt(start);
+    if (!first || first.startOffset >= end) return;
+    this._page ??= this.db.prepare("SELECT * FROM entries WHERE id >= ? AND start_offset < ? ORDER BY id LIMIT ?").safeIntegers(true);
+    let nextId = first.index;
+    for (;;) {
+      const rows = this._page.all(nextId, end, pageSize) as EntryRowDb[];
+      for (const row of rows) yield toEntry(row);
+      if (rows.length < pageSize) return;
+      nextId = Number((rows[rows.length - 1] as EntryRowDb).id) + 1;
+    }
+  }
+  private _page: Database.Statement | undefined;
+
+  randomSample(count: number): TapeEntry[] {
+    const rows = this.db.prepare("SELECT * FROM entries ORDER BY random() LIMIT ?").safeIntegers(true).all(count) as EntryRowDb[];
+    return rows.map(toEntry).sort((a, b) => a.index - b.index);
+  }
+
+  setMd5(index: number, md5: string): void {
+    (this._setMd5 ??= this.db.prepare("UPDATE entries SET md5 = ? WHERE id = ?")).run(md5, index);
+  }
+  private _setMd5: Database.Statement | undefined;
+
+  // ---- upload state ----
+
+  upload(targetId: string): UploadRecord | undefined {
+    const row = this.db.prepare("SELECT * FROM uploads WHERE target_id = ?").get(targetId) as Record<string, unknown> | undefined;
+    return row ? toUpload(row) : undefined;
+  }
+
+  uploads(): UploadRecord[] {
+    return (this.db.prepare("SELECT * FROM uploads ORDER BY created_at").all() as Array<Record<string, unknown>>).map(toUpload);
+  }
+
+  /** Starts tracking a new upload for the target, discarding any earlier state for it. */
+  beginUpload(u: Pick<UploadRecord, "targetId" | "fingerprint" | "uploadId" | "partSize" | "partCount" | "totalSize">): void {
+    const t = now();
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM uploads WHERE target_id = ?").run(u.targetId);
+      this.db
+        .prepare(
+          `INSERT INTO uploads (target_id, fingerprint, upload_id, part_size, part_count, total_size, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'in-progress', ?, ?)`,
+        )
+        .run(u.targetId, u.fingerprint, u.uploadId, u.partSize, u.partCount, u.totalSize, t, t);
+    })();
+  }
+
+  /** Records one part the server acknowledged. Called only after the acknowledgement. */
+  recordPart(targetId: string, part: Omit<PartRecord, "uploadedAt">): void {
+    (this._recordPart ??= this.db.prepare(
+      `INSERT OR REPLACE INTO upload_parts (target_id, part_number, start_offset, end_offset, etag, checksum, uploaded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    )).run(targetId, part.number, part.start, part.end, part.etag, part.checksum, now());
+  }
+  private _recordPart: Database.Statement | undefined;
+
+  parts(targetId: string): PartRecord[] {
+    const rows = this.db
+      .prepare("SELECT * FROM upload_parts WHERE target_id = ? ORDER BY part_number")
+      .all(targetId) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      number: Number(r.part_number),
+      start: Number(r.start_offset),
+      end: Number(r.end_offset),
+      etag: String(r.etag),
+      checksum: String(r.checksum),
+      uploadedAt: String(r.uploaded_at),
+    }));
+  }
+
+  forgetParts(targetId: string, numbers: readonly number[]): void {
+    const del = this.db.prepare("DELETE FROM upload_parts WHERE target_id = ? AND part_number = ?");
+    this.db.transaction(() => {
+      for (const n of numbers) del.run(targetId, n);
+    })();
+  }
+
+  completeUpload(targetId: string, result: unknown): void {
+    this.db.prepare("UPDATE uploads SET status = 'completed', updated_at = ?, result = ? WHERE target_id = ?").run(now(), JSON.stringify(result), targetId);
+  }
+
+  deleteUpload(targetId: string): void {
+    this.db.prepare("DELETE FROM uploads WHERE target_id = ?").run(targetId);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toUpload(row: Record<string, unknown>): UploadRecord {
+  return {
+    targetId: String(row.target_id),
+    fingerprint: String(row.fingerprint),
+    uploadId: String(row.upload_id),
+    partSize: Number(row.part_size),
+    partCount: Number(row.part_count),
+    totalSize: Number(row.total_size),
+    status: row.status as UploadRecord["status"],
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    result: row.result ? JSON.parse(String(row.result)) : null,
+  };
+}

@@ -1,0 +1,96 @@
+import type { Readable } from "node:stream";
+
+/** The service's limits on multipart uploads; the planner keeps every plan inside them. */
+export interface TargetLimits {
+  /** Smallest size of every part but the last. */
+  readonly minPartSize: number;
+  /** Largest size of one part. */
+  readonly maxPartSize: number;
+  /** Most parts one upload may have. */
+  readonly maxParts: number;
+}
+
+/** One part of the plan: a fixed byte range of the tape (a volume). */
+export interface PartSpec {
+  /** 1-based part number; part n covers tape bytes [(n-1)*partSize, min(n*partSize, totalSize)). */
+  readonly number: number;
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+  readonly size: number;
+}
+
+/** The bytes of one part, readable as many times as a retry needs. */
+export interface PartBody {
+  readonly size: number;
+  /** A fresh stream of exactly the part's bytes. Integrity errors (a changed file) surface as stream errors. */
+  open(): Readable;
+  /** Reads the part once and returns its digest, for services that need a checksum before the body. */
+  digest(algorithm: "md5" | "sha256"): Promise<Buffer>;
+}
+
+/** What the server acknowledged for one part. Recorded in the index only after the acknowledgement. */
+export interface PartReceipt {
+  readonly number: number;
+  readonly size: number;
+  /** ETag, block id or object generation: what identifies the stored part on the server. */
+  readonly etag: string;
+  /** The checksum the server verified, as `algorithm:value` (e.g. `md5:<base64>`, `crc32c:<base64>`). */
+  readonly checksum: string;
+}
+
+/** A part as the server lists it, when reconciling a resumed upload. */
+export interface ServerPart {
+  readonly number: number;
+  readonly size: number;
+  readonly etag: string;
+}
+
+/** Facts about the tape and the plan that every target call gets. */
+export interface UploadContext {
+  readonly fingerprint: string;
+  readonly totalSize: number;
+  readonly partSize: number;
+  readonly partCount: number;
+  /** `{basename}_{fingerprint 8 hex}`: a stable name for temporary objects. */
+  readonly tapeName: string;
+  readonly signal: AbortSignal;
+}
+
+/** What the target says about the finished object. */
+export interface CompletedObject {
+  readonly size: number;
+  /** ETag, generation, or checksum the service reports for the whole object. */
+  readonly etag?: string;
+  readonly location?: string;
+}
+
+/**
+ * Where a tape goes. A target maps parts onto one service's multipart API and
+ * maps that service's failures onto TargetError; everything else (planning,
+ * concurrency, retries, resume, progress, bookkeeping) is the driver's.
+ */
+export interface Target {
+  /** Stable identity of the destination (e.g. `s3://bucket/key`); the index keys upload state by it. */
+  readonly id: string;
+  /** The part size the user asked for, if any; the driver raises it when the limits require. */
+  readonly partSize?: number | undefined;
+  readonly limits: TargetLimits;
+
+  /** Starts a new multipart upload and returns its id. */
+  createUpload(ctx: UploadContext): Promise<string>;
+  /**
+   * The parts the server holds for this upload, or null when the upload no
+   * longer exists (aborted, expired, completed by someone else).
+   * `recorded` are the parts the index holds, for targets that verify them by reading back.
+   */
+  listParts(uploadId: string, ctx: UploadContext, recorded: readonly PartReceipt[]): Promise<ServerPart[] | null>;
+  /** Uploads one part with a checksum the server verifies; resolves only once the server acknowledged it. */
+  uploadPart(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt>;
+  /** Assembles the parts (all of them, in order) into the final object and checks it against what was sent. */
+  complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject>;
+  /** Discards the upload and whatever the server holds for it. Idempotent. */
+  abort(uploadId: string, ctx: UploadContext): Promise<void>;
+  /** Optional: whether the destination already holds this tape's finished object (when the index does not know). */
+  findCompleted?(ctx: UploadContext): Promise<CompletedObject | null>;
+}

@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["packages/*/src/**/*.test.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["integration/test/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+          // Servers are shared per file; files run one at a time so 2 cores are not oversubscribed.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
