@@ -19,3 +19,9 @@ export type {
   UploadContext,
   CompletedObject,
 } from "./upload/target.js";
+export { uploadTape, type UploadOptions, type UploadResult, type UploadEvent } from "./upload/upload-tape.js";
+export { uploadStatus, abortUpload, type UploadStatus, type AbortResult } from "./upload/manage.js";
+export { planParts, partSpec, formatBytes, DEFAULT_PART_SIZE, type PartPlan } from "./upload/plan.js";
+export { withRetry, isRetryable, type RetryPolicy } from "./upload/retry.js";
+export type { UploadProgress } from "./upload/progress.js";
+export { fileTarget, FileTarget, FILE_TARGET_LIMITS, type FileTargetOptions } from "./upload/file-target.js";

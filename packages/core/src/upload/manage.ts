@@ -1,0 +1,80 @@
+/** Looking at and discarding the uploads recorded in a tape's index. */
+import path from "node:path";
+import { defaultIndexPath } from "../record.js";
+import { openTape } from "../tape/tape.js";
+import { withRetry, type RetryPolicy } from "./retry.js";
+import type { Target } from "./target.js";
+
+export interface UploadStatus {
+  readonly targetId: string;
+  readonly status: "in-progress" | "completed";
+  readonly uploadId: string;
+  /** Whether the upload belongs to the tape as recorded now. */
+  readonly currentTape: boolean;
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly partsDone: number;
+  readonly bytesDone: number;
+  readonly totalSize: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface IndexLocation {
+  readonly indexPath?: string;
+}
+
+export function uploadStatus(dir: string, options: IndexLocation = {}): UploadStatus[] {
+  const root = path.resolve(dir);
+  const tape = openTape(root, { indexPath: options.indexPath ?? defaultIndexPath(root) });
+  try {
+    return tape.index.uploads().map((u) => {
+      const parts = tape.index.parts(u.targetId);
+      const completed = u.status === "completed";
+      return {
+        targetId: u.targetId,
+        status: u.status,
+        uploadId: u.uploadId,
+        currentTape: u.fingerprint === tape.fingerprint,
+        partSize: u.partSize,
+        partCount: u.partCount,
+        partsDone: completed ? u.partCount : parts.length,
+        bytesDone: completed ? u.totalSize : parts.reduce((sum, p) => sum + (p.end - p.start), 0),
+        totalSize: u.totalSize,
+        createdAt: u.createdAt,
+        updatedAt: u.updatedAt,
+      };
+    });
+  } finally {
+    tape.close();
+  }
+}
+
+export interface AbortResult {
+  /** False when the index had no unfinished upload for this target. */
+  readonly aborted: boolean;
+  readonly uploadId?: string;
+}
+
+/** Aborts the unfinished upload to `target` (the server discards its parts) and forgets it in the index. */
+export async function abortUpload(dir: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal } = {}): Promise<AbortResult> {
+  const root = path.resolve(dir);
+  const tape = openTape(root, { indexPath: options.indexPath ?? defaultIndexPath(root) });
+  try {
+    const state = tape.index.upload(target.id);
+    if (!state || state.status !== "in-progress") return { aborted: false };
+    const ctx = {
+      fingerprint: state.fingerprint,
+      totalSize: state.totalSize,
+      partSize: state.partSize,
+      partCount: state.partCount,
+      tapeName: tape.tapeName,
+      signal: options.signal ?? new AbortController().signal,
+    };
+    await withRetry(() => target.abort(state.uploadId, ctx), options.retry, options.signal ? { signal: options.signal } : {});
+    tape.index.deleteUpload(target.id);
+    return { aborted: true, uploadId: state.uploadId };
+  } finally {
+    tape.close();
+  }
+}
