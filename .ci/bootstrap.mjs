@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Sets up everything tartape needs on a machine that has only Node.js (any
+// version), then runs one job:
+//   node .ci/bootstrap.mjs demo   upload a sample directory to the local-file target
+//   node .ci/bootstrap.mjs test   the whole test suite (unit + integration against real servers)
+//   node .ci/bootstrap.mjs setup  only the setup
+// Written for old Node versions too: no dependencies, no syntax newer than Node 14.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const NODE_MAJOR = 24;
+const PNPM_VERSION = "10.34.9";
+const MIN_NODE_MAJOR = 22;
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const cache = process.env.TARTAPE_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "tartape");
+const job = process.argv[2] || "demo";
+
+function log(message) {
+  process.stderr.write(`[bootstrap] ${message}\n`);
+}
+
+function run(command, args, options) {
+  const result = spawnSync(command, args, Object.assign({ stdio: "inherit", cwd: repo, env: process.env }, options || {}));
+  if (result.error) throw result.error;
+  return result.status === null ? 1 : result.status;
+}
+
+function must(command, args, options) {
+  const status = run(command, args, options);
+  if (status !== 0) {
+    log(`failed (exit ${status}): ${command} ${args.join(" ")}`);
+    process.exit(status);
+  }
+}
+
+function has(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
+}
+
+function prependPath(dir) {
+  process.env.PATH = `${dir}${path.delimiter}${process.env.PATH}`;
+}
+
+// 1. Node 22+: the machine's if new enough, else Node 24 from the npm registry.
+function ensureNode() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= MIN_NODE_MAJOR) return;
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const prefix = path.join(cache, `node${NODE_MAJOR}`);
+  const bin = path.join(prefix, "node_modules", pkg, "bin");
+  if (!fs.existsSync(path.join(bin, "node"))) {
+    log(`Node ${process.versions.node} is older than ${MIN_NODE_MAJOR}; installing ${pkg}@${NODE_MAJOR} into ${prefix}`);
+    fs.mkdirSync(prefix, { recursive: true });
+    must("npm", ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `${pkg}@${NODE_MAJOR}`]);
+  }
+  prependPath(bin);
+  const version = execFileSync("node", ["--version"], { encoding: "utf8" }).trim();
+  log(`using Node ${version} from ${bin}`);
+}
+
+// 2. pnpm, pinned, in the cache (corepack cannot fetch it here).
+function ensurePnpm() {
+  const prefix = path.join(cache, `pnpm-${PNPM_VERSION}`);
+  const bin = path.join(prefix, "node_modules", ".bin");
+  if (!fs.existsSync(path.join(bin, "pnpm"))) {
+    log(`installing pnpm ${PNPM_VERSION} into ${prefix}`);
+    fs.mkdirSync(prefix, { recursive: true });
+    must("npm", ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `pnpm@${PNPM_VERSION}`]);
+  }
+  prependPath(bin);
+}
+
+// 3. Tools the compatibility tests extract tapes with (GNU tar, bsdtar, 7-Zip, Python).
+function ensureArchivers() {
+  const missing = [];
+  if (!has("bsdtar")) missing.push("libarchive-tools");
+  if (!has("7zz") && !has("7z")) missing.push("7zip");
+  if (missing.length === 0) return;
+  if (process.getuid && process.getuid() === 0 && has("apt-get")) {
+    log(`installing ${missing.join(", ")} with apt-get`);
+    must("apt-get", ["update", "-qq"]);
+    must("apt-get", ["install", "-y", "-qq", ...missing], { env: Object.assign({}, process.env, { DEBIAN_FRONTEND: "noninteractive" }) });
+  } else {
+    log(`missing ${missing.join(", ")}: install them (e.g. apt-get install ${missing.join(" ")}); the compatibility tests need them`);
+  }
+}
+
+function setup() {
+  ensureNode();
+  ensurePnpm();
+  must("pnpm", ["install", "--frozen-lockfile"]);
+  must("pnpm", ["run", "build"]);
+}
+
+function test() {
+  ensureArchivers();
+  // The Go-built servers (MinIO, fake-gcs-server) are built before the tests, not inside a test hook.
+  must("node", ["integration/dist/src/install.js"]);
+  const report = path.join(os.tmpdir(), `tartape-vitest-${process.pid}.json`);
+  const status = run("pnpm", ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8"));
+    // One plain closing line that any CI reads.
+    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + (r.numTodoTests || 0)} skipped\n`);
+    fs.rmSync(report, { force: true });
+  }
+  process.exit(status);
+}
+
+setup();
+if (job === "test") test();
+else if (job === "demo") process.exit(run("pnpm", ["tartape", "demo"]));
+else if (job !== "setup") {
+  log(`unknown job '${job}': use demo, test or setup`);
+  process.exit(2);
+}

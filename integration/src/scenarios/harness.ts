@@ -1,0 +1,61 @@
+/**
+ * What the shared scenario suite needs from one kind of target. Each target
+ * (file, S3, Azure, GCS) provides one harness; the suite runs the same
+ * scenarios against all of them.
+ */
+import type { Target, TargetLimits } from "@tartape/core";
+
+export interface MakeTargetOptions {
+  readonly partSize?: number;
+  /** Route requests through a fault-injecting proxy (see fault-proxy.ts); the harness owns the proxy. */
+  readonly viaProxy?: boolean;
+  /** Override limits (e.g. a small maxParts to test "tape too large"). */
+  readonly limits?: Partial<TargetLimits>;
+}
+
+export interface CliDestination {
+  /** The URL given to `tartape upload <dir> <url>`. */
+  readonly url: string;
+  /** Extra CLI arguments (e.g. `--endpoint`, `--path-style`). */
+  readonly args: readonly string[];
+  /** Environment for the child process (credentials, connection strings). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface TargetHarness {
+  /** "file", "s3", "azure", "gcs". */
+  readonly name: string;
+  /** Smallest part size the service accepts for parts other than the last. */
+  readonly minPartSize: number;
+  /** Starts the servers this target needs (and its fault proxy). Called once per test file. */
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  /** A fresh, empty destination name (bucket/container exists; key is unique). */
+  freshKey(label: string): string;
+  makeTarget(key: string, options?: MakeTargetOptions): Target;
+  /** The final object's bytes, or null when no final object exists. */
+  readObject(key: string): Promise<Buffer | null>;
+  /** Temporary objects, uncommitted blocks or partial files still present for this key (should be none after completion). */
+  leftovers(key: string): Promise<string[]>;
+  /** How the CLI reaches the same destination, for child-process tests (kill and rerun). */
+  cli(key: string, options?: { viaProxy?: boolean }): CliDestination;
+  /** Fault control for the proxy in front of this target's server; null for targets without a network. */
+  readonly faults: FaultControl | null;
+  /** Targets whose destination container is missing / credentials are wrong / server is down, for bad-input tests. */
+  badTargets(): { missingContainer: Target; wrongCredentials: Target | null; serverDown: Target };
+}
+
+export interface FaultRule {
+  readonly everyNth: number;
+  readonly action: "reset" | "status";
+  readonly status?: number;
+  readonly method?: string;
+  readonly pathPattern?: RegExp;
+}
+
+export interface FaultControl {
+  setFaults(rules: readonly FaultRule[]): void;
+  clearFaults(): void;
+  /** Faults injected so far, by kind. */
+  injected(): { reset: number; status: number };
+}
