@@ -10,6 +10,7 @@ import pLimit from "p-limit";
 import { IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
 import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
+import type { SkippedEntry } from "../scan/scan.js";
 import { openTape, type Tape } from "../tape/tape.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
@@ -19,7 +20,14 @@ import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } fr
 
 /** Fine-grained happenings, for logs and tests. */
 export type UploadEvent =
-  | { readonly type: "recorded"; readonly fingerprint: string; readonly totalSize: number; readonly entryCount: number }
+  | {
+      readonly type: "recorded";
+      readonly fingerprint: string;
+      readonly totalSize: number;
+      readonly entryCount: number;
+      /** Special files left out of the tape (sockets, FIFOs, devices). */
+      readonly skipped: readonly SkippedEntry[];
+    }
   | { readonly type: "upload-created"; readonly uploadId: string }
   | { readonly type: "upload-resumed"; readonly uploadId: string; readonly partsOnServer: number }
   | { readonly type: "upload-lost"; readonly uploadId: string }
@@ -64,6 +72,9 @@ export interface UploadResult {
   readonly object: CompletedObject;
 }
 
+/** Tapes this call recorded itself: a restart need not record them again. */
+const freshlyRecorded = new WeakSet<Tape>();
+
 async function openOrRecord(dir: string, options: UploadOptions, emit: (e: UploadEvent) => void, overwrite = false): Promise<Tape> {
   const indexPath = options.indexPath ?? defaultIndexPath(dir);
   if (!overwrite) {
@@ -74,8 +85,10 @@ async function openOrRecord(dir: string, options: UploadOptions, emit: (e: Uploa
     }
   }
   const result = await record(dir, { indexPath, overwrite: true, ...(options.excludes ? { excludes: options.excludes } : {}) });
-  emit({ type: "recorded", fingerprint: result.fingerprint, totalSize: result.totalSize, entryCount: result.entryCount });
-  return openTape(dir, { indexPath });
+  emit({ type: "recorded", fingerprint: result.fingerprint, totalSize: result.totalSize, entryCount: result.entryCount, skipped: result.skipped });
+  const tape = openTape(dir, { indexPath });
+  freshlyRecorded.add(tape);
+  return tape;
 }
 
 /**
@@ -109,8 +122,10 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
         await withRetry(() => target.abort(state!.uploadId, ctx), options.retry, retryHooks(options));
       }
       tape.index.deleteUpload(target.id);
-      tape.close();
-      tape = await openOrRecord(root, options, emit, true);
+      if (!freshlyRecorded.has(tape)) {
+        tape.close();
+        tape = await openOrRecord(root, options, emit, true);
+      }
       state = undefined;
     }
 
@@ -233,7 +248,8 @@ async function runUpload(tape: Tape, target: Target, state: UploadRecord | undef
   progress.emit(true);
 
   const volumes = tape.volumes(plan.partSize);
-  const limit = pLimit(options.concurrency ?? 4);
+  // rejectOnClear: parts dropped from the queue after a failure settle too, so allSettled returns.
+  const limit = pLimit({ concurrency: options.concurrency ?? 4, rejectOnClear: true });
   let firstError: unknown = null;
   let bytesUploaded = 0;
 

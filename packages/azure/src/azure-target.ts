@@ -1,0 +1,238 @@
+/**
+ * The Azure Blob Storage target: each volume is one block of a block blob,
+ * staged with Put Block under a deterministic id and an MD5 the service
+ * checks; Put Block List commits them in order. Azure has no multipart
+ * upload object: the "upload" is the set of uncommitted blocks whose ids
+ * carry this tape's upload id, and a resumed run finds them by listing the
+ * blob's uncommitted blocks.
+ */
+import type { BlobGetPropertiesResponse, BlockBlobClient } from "@azure/storage-blob";
+import {
+  IntegrityMismatchError,
+  InvalidArgumentError,
+  type CompletedObject,
+  type PartBody,
+  type PartReceipt,
+  type PartSpec,
+  type ServerPart,
+  type Target,
+  type TargetLimits,
+  type UploadContext,
+} from "@tartape/core";
+import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
+import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
+import { blobNameProblem, containerNameProblem } from "./azure-url.js";
+import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
+import { AZURE_LIMITS } from "./limits.js";
+import { verifyCommittedBlocks } from "./verify-commit.js";
+
+export interface AzureTargetOptions extends AzureConnectionOptions {
+  /** The container that receives the blob; it must exist. */
+  readonly container: string;
+  /** The blob name; `/` makes virtual folders. An existing blob is replaced when the upload completes. */
+  readonly blob: string;
+  /** Part (block) size in bytes (default: chosen by the planner, raised when a tape needs more than 50,000 blocks). */
+  readonly partSize?: number;
+  /** Override the limits, e.g. a small maxParts in tests. */
+  readonly limits?: Partial<TargetLimits>;
+  /**
+   * Whether abort also deletes a committed blob already at this name (from an earlier upload, or
+   * someone else's). Default false: abort then leaves that blob alone, and the blocks this upload
+   * staged stay uncommitted until Azure discards them (7 days) or the blob is next committed.
+   */
+  readonly deleteBlobOnAbort?: boolean;
+}
+
+/** Blob metadata naming the tape a committed blob holds (metadata names must be C# identifiers: no hyphen). */
+export const FINGERPRINT_METADATA = "tartape_fingerprint";
+/** Marks the empty blob abort commits to make Azure drop the staged blocks, until abort deletes it. */
+export const ABORT_MARKER_METADATA = "tartape_aborting";
+const TAR_CONTENT_TYPE = "application/x-tar";
+
+function errorCodeOf(err: unknown): string | undefined {
+  const e = err as { details?: { errorCode?: unknown }; code?: unknown } | null;
+  const code = e?.details?.errorCode ?? e?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export class AzureTarget implements Target {
+  readonly id: string;
+  readonly partSize: number | undefined;
+  readonly limits: TargetLimits;
+  readonly container: string;
+  readonly blob: string;
+  private readonly blockBlob: BlockBlobClient;
+  private readonly account: string;
+  private readonly endpoint: string;
+  private readonly deleteBlobOnAbort: boolean;
+
+  constructor(options: AzureTargetOptions) {
+    const containerProblem = containerNameProblem(options.container);
+    if (containerProblem) throw new InvalidArgumentError(`The Azure container name '${options.container}' ${containerProblem}.`);
+    const blobProblem = blobNameProblem(options.blob);
+    if (blobProblem) throw new InvalidArgumentError(`The Azure blob name '${options.blob}' ${blobProblem}.`);
+    const service = serviceClientFor(options);
+    this.container = options.container;
+    this.blob = options.blob;
+    this.blockBlob = service.getContainerClient(options.container).getBlockBlobClient(options.blob);
+    this.account = accountNameOf(service);
+    this.endpoint = publicUrl(service.url);
+    this.id = `az://${this.account}/${this.container}/${this.blob}`;
+    this.partSize = options.partSize;
+    this.limits = { ...AZURE_LIMITS, ...options.limits };
+    this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
+  }
+
+  /** Where the finished blob lives, without any SAS token. */
+  get location(): string {
+    return publicUrl(this.blockBlob.url);
+  }
+
+  private where(action: string): AzureCallContext {
+    return { action, targetId: this.id, account: this.account, container: this.container, endpoint: this.endpoint };
+  }
+
+  /** Runs one SDK call and turns its failure into a typed error. */
+  private async call<T>(action: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (err) {
+      throw mapAzureError(err, this.where(action));
+    }
+  }
+
+  /** The committed blob's properties, or null when no blob is committed under this name. */
+  private async propertiesOrNull(action: string, signal: AbortSignal): Promise<BlobGetPropertiesResponse | null> {
+    try {
+      return await this.blockBlob.getProperties({ abortSignal: signal });
+    } catch (err) {
+      if (errorCodeOf(err) === "BlobNotFound") return null;
+      throw mapAzureError(err, this.where(action));
+    }
+  }
+
+  /** This upload's staged, uncommitted blocks (other writers' blocks are ignored). */
+  private async stagedBlocks(uploadId: string, signal: AbortSignal): Promise<ServerPart[]> {
+    let list;
+    try {
+      list = await this.blockBlob.getBlockList("uncommitted", { abortSignal: signal });
+    } catch (err) {
+      // No blob and no staged block at all.
+      if (errorCodeOf(err) === "BlobNotFound") return [];
+      throw mapAzureError(err, this.where("listing the staged blocks"));
+    }
+    const parts: ServerPart[] = [];
+    for (const block of list.uncommittedBlocks ?? []) {
+      const parsed = parseBlockId(block.name);
+      if (parsed?.uploadId === uploadId) parts.push({ number: parsed.partNumber, size: block.size, etag: block.name });
+    }
+    return parts.sort((a, b) => a.number - b.number);
+  }
+
+  async createUpload(ctx: UploadContext): Promise<string> {
+    // Block blobs have no upload object to create; checking the container now makes a wrong name
+    // fail before any part is read. A blob-scoped SAS can do this (container-level calls need more).
+    await this.propertiesOrNull("checking the container", ctx.signal);
+    return uploadIdFor(ctx.fingerprint, ctx.partSize);
+  }
+
+  async listParts(uploadId: string, ctx: UploadContext, recorded: readonly PartReceipt[]): Promise<ServerPart[] | null> {
+    const staged = await this.stagedBlocks(uploadId, ctx.signal);
+    // Parts were acknowledged but none of their blocks is staged any more: they were committed
+    // (perhaps by a run that stopped before recording it), or discarded after 7 days. Either way the
+    // upload is gone; the driver then asks findCompleted, or starts over with the same block ids.
+    if (staged.length === 0 && recorded.length > 0) return null;
+    return staged;
+  }
+
+  async uploadPart(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
+    const blockId = blockIdFor(uploadId, part.number);
+    // Put Block needs the MD5 up front, so the part is read twice: once to hash it, once to send it.
+    const md5 = await body.digest("md5");
+    ctx.signal.throwIfAborted();
+    const response = await this.call(`staging block ${part.number}`, () =>
+      this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, abortSignal: ctx.signal }),
+    );
+    // The service verified the MD5 before answering; an echo (Azure sends one, Azurite does not) must match too.
+    if (response.contentMD5 && !Buffer.from(response.contentMD5).equals(md5)) {
+      throw new IntegrityMismatchError(`Azure Storage acknowledged block ${part.number} of ${this.id} with MD5 ${Buffer.from(response.contentMD5).toString("base64")}; tartape sent ${md5.toString("base64")}.`);
+    }
+    return { number: part.number, size: part.size, etag: blockId, checksum: `md5:${md5.toString("base64")}` };
+  }
+
+  async complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject> {
+    const expected = parts.map((p) => {
+      const blockId = blockIdFor(uploadId, p.number);
+      if (p.etag !== blockId) throw new IntegrityMismatchError(`Part ${p.number} of ${this.id} was recorded as block ${p.etag}, expected ${blockId}.`);
+      return { blockId, size: p.size };
+    });
+    // Idempotent: retried after a lost response, the same ids are found among the committed blocks.
+    await this.call("committing the block list", () =>
+      this.blockBlob.commitBlockList(
+        expected.map((b) => b.blockId),
+        { metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint }, blobHTTPHeaders: { blobContentType: TAR_CONTENT_TYPE }, abortSignal: ctx.signal },
+      ),
+    );
+    const committed = await this.call("reading back the committed block list", () => this.blockBlob.getBlockList("committed", { abortSignal: ctx.signal }));
+    verifyCommittedBlocks(this.id, committed.committedBlocks ?? [], committed.blobContentLength, expected, ctx.totalSize);
+    return { size: ctx.totalSize, ...(committed.etag ? { etag: committed.etag } : {}), location: this.location };
+  }
+
+  /**
+   * Azure cannot delete uncommitted blocks, only drop them all when the blob is committed or
+   * deleted. So when no blob is committed here, abort commits an empty block list (only if the
+   * blob still does not exist) and deletes that empty blob: nothing is left. When a blob is
+   * committed here, abort leaves it (unless deleteBlobOnAbort), and the staged blocks stay until
+   * Azure discards them after 7 days or the next commit drops them.
+   */
+  async abort(uploadId: string, ctx: UploadContext): Promise<void> {
+    const action = "discarding the staged blocks";
+    const existing = await this.propertiesOrNull(action, ctx.signal);
+    if (existing) {
+      // The empty blob of an abort that was interrupted before its delete, or a blob the user chose to drop.
+      if (existing.metadata?.[ABORT_MARKER_METADATA] === uploadId || this.deleteBlobOnAbort) {
+        await this.deleteIfUnchanged(existing.etag, action, ctx.signal);
+      }
+      return;
+    }
+    if ((await this.stagedBlocks(uploadId, ctx.signal)).length === 0) return;
+    let emptyBlobEtag: string | undefined;
+    try {
+      const committed = await this.blockBlob.commitBlockList([], {
+        conditions: { ifNoneMatch: "*" },
+        metadata: { [ABORT_MARKER_METADATA]: uploadId },
+        abortSignal: ctx.signal,
+      });
+      emptyBlobEtag = committed.etag;
+    } catch (err) {
+      const code = errorCodeOf(err);
+      // Someone committed a blob here meanwhile; that commit already dropped the staged blocks.
+      if (code === "BlobAlreadyExists" || code === "ConditionNotMet") return;
+      throw mapAzureError(err, this.where(action));
+    }
+    await this.deleteIfUnchanged(emptyBlobEtag, action, ctx.signal);
+  }
+
+  private async deleteIfUnchanged(etag: string | undefined, action: string, signal: AbortSignal): Promise<void> {
+    try {
+      await this.blockBlob.delete({ ...(etag ? { conditions: { ifMatch: etag } } : {}), abortSignal: signal });
+    } catch (err) {
+      const code = errorCodeOf(err);
+      // Already gone, or replaced by another writer since: not ours to delete any more.
+      if (code === "BlobNotFound" || code === "ConditionNotMet") return;
+      throw mapAzureError(err, this.where(action));
+    }
+  }
+
+  async findCompleted(ctx: UploadContext): Promise<CompletedObject | null> {
+    const properties = await this.propertiesOrNull("looking for a finished upload", ctx.signal);
+    if (!properties) return null;
+    if (properties.metadata?.[FINGERPRINT_METADATA] !== ctx.fingerprint || properties.contentLength !== ctx.totalSize) return null;
+    return { size: ctx.totalSize, ...(properties.etag ? { etag: properties.etag } : {}), location: this.location };
+  }
+}
+
+/** A target that uploads the tape to one Azure block blob, one staged block per volume. */
+export function azureTarget(options: AzureTargetOptions): AzureTarget {
+  return new AzureTarget(options);
+}
