@@ -1,0 +1,94 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, runTartape, tempDir, writeTree } from "../../test-support/cli.js";
+
+let root: string;
+beforeAll(() => {
+  assertBuilt();
+  root = tempDir("record");
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function sampleDir(name: string): string {
+  const dir = path.join(root, name);
+  writeTree(dir, { "a.txt": "alpha\n", "sub/b.bin": Buffer.alloc(3000, 7), "link": "->a.txt", "skip.log": "x", "sub/.DS_Store": "x" });
+  return dir;
+}
+
+describe("tartape record", () => {
+  it("prints the fingerprint, total size and entry count, and lists the special files left out", async () => {
+    const dir = sampleDir("basic");
+    execFileSync("mkfifo", [path.join(dir, "queue")]);
+    const run = await runTartape(["record", dir]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/fingerprint {2}[0-9a-f]{64}\n/);
+    // root, a.txt, link, skip.log, sub, sub/b.bin; .DS_Store is a default exclude.
+    expect(run.out).toMatch(/entries {6}6\n/);
+    expect(run.out).toMatch(/total size {3}\d+(\.\d+)? KiB \(\d+ bytes\)/);
+    expect(run.out).toContain("excluded     1 path(s)");
+    expect(run.out).toContain(`Left out 1 special file(s) that a tape cannot hold:\n  fifo         ${path.join(dir, "queue")}`);
+  });
+
+  it("adds --exclude patterns to the defaults, and --no-default-excludes drops the defaults", async () => {
+    const dir = sampleDir("excludes");
+    const run = await runTartape(["record", dir, "--exclude", "*.log", "--exclude", "link"]);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/entries {6}4\n/);
+    const again = await runTartape(["record", dir, "--force", "--no-default-excludes"]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/entries {6}7\n/);
+  });
+
+  it("refuses to record over an existing tape without --force", async () => {
+    const dir = sampleDir("force");
+    expect((await runTartape(["record", dir])).code).toBe(0);
+    const again = await runTartape(["record", dir]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/^tartape: .*index\.db already holds a recorded tape\. .*--force/);
+    expect((await runTartape(["record", dir, "--force"])).code).toBe(0);
+  });
+
+  it("keeps the index elsewhere with --index", async () => {
+    const dir = sampleDir("index-elsewhere");
+    const index = path.join(root, "elsewhere", "tape.db");
+    const run = await runTartape(["record", dir, "--index", index]);
+    expect(run.code).toBe(0);
+    expect(fs.existsSync(index)).toBe(true);
+    expect(fs.existsSync(path.join(dir, ".tartape"))).toBe(false);
+    expect((await runTartape(["ls", dir, "--index", index])).code).toBe(0);
+  });
+
+  it("says a missing directory does not exist (exit 2)", async () => {
+    const run = await runTartape(["record", path.join(root, "nope")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`tartape: ${path.join(root, "nope")} does not exist. Check the path and try again.\n`);
+  });
+
+  it("says a file is not a directory (exit 2)", async () => {
+    const file = path.join(root, "plain.txt");
+    fs.writeFileSync(file, "x");
+    const run = await runTartape(["record", file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^tartape: .*plain\.txt is not a directory\./);
+  });
+
+  it("names entries it cannot read (exit 2), without a stack trace", async () => {
+    // Past PATH_MAX nothing can be read, whatever the user's privileges (root ignores chmod 000).
+    const dir = path.join(root, "unreadable");
+    fs.mkdirSync(dir);
+    const name = "n".repeat(200);
+    execFileSync("bash", ["-c", `cd "$1" && for i in $(seq 25); do mkdir ${name} && cd ${name}; done && echo x > f`, "_", dir]);
+    try {
+      const run = await runTartape(["record", dir]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^tartape: Cannot read .*nnnn/);
+      expect(run.stderr).toContain("exclude");
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      execFileSync("rm", ["-rf", dir]);
+    }
+  });
+});

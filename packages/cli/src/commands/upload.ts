@@ -1,0 +1,69 @@
+/** `tartape upload <dir> <url>`: resumable multipart upload of the tape. */
+import { Command } from "commander";
+import { parsePositiveInteger } from "../parse/integer.js";
+import { parseSize } from "../parse/size.js";
+import { shellQuote } from "../output/format.js";
+import { targetFromUrl } from "../targets/target-from-url.js";
+import { runUpload } from "../upload/run-upload.js";
+import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
+import { addExcludeOptions, addIndexOption, requestedExcludes, type ExcludeFlags, type IndexOption } from "./shared-options.js";
+
+export interface UploadFlags extends ConnectionFlags, IndexOption, ExcludeFlags {
+  readonly partSize?: string;
+  readonly concurrency?: string;
+  readonly restart?: boolean;
+  readonly eventLog?: string;
+}
+
+/**
+ * The command line that resumes this upload: the same one, minus --restart
+ * (which would start over again), and with a connection string (it holds
+ * the account key) left for the user to fill in rather than printed.
+ */
+export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFlags, "restart">): string {
+  const args = ["tartape", "upload", dir, url];
+  const valued: Array<[string, string | undefined]> = [
+    ["--part-size", flags.partSize],
+    ["--concurrency", flags.concurrency],
+    ["--endpoint", flags.endpoint],
+    ["--region", flags.region],
+    ["--event-log", flags.eventLog],
+    ["--index", flags.index],
+  ];
+  for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
+  if (flags.pathStyle) args.push("--path-style");
+  for (const pattern of flags.exclude ?? []) args.push("--exclude", pattern);
+  if (!flags.defaultExcludes) args.push("--no-default-excludes");
+  const line = args.map(shellQuote).join(" ");
+  return flags.connectionString !== undefined ? `${line} --connection-string "<your connection string>"` : line;
+}
+
+export function uploadCommand(): Command {
+  const command = new Command("upload")
+    .description("upload the tape of <dir> to <url>, resumably: run it again after any interruption and only missing parts are sent")
+    .argument("<dir>", "the directory to upload (recorded first if it has no index yet)")
+    .argument("<url>", "s3://bucket/key, az://container/blob, gs://bucket/key, or a local file path / file:// URL")
+    .option("--part-size <size>", "bytes per part, e.g. 64MiB, 5MB, 1g (units are powers of 1024; default: chosen for the destination)")
+    .option("--concurrency <n>", "parts in flight at once (default 4)")
+    .option("--restart", "abort the upload recorded for <url>, record <dir> again and start over")
+    .option("--event-log <file>", "append one JSON line per upload event to <file>");
+  addConnectionFlags(command);
+  addExcludeOptions(command);
+  addIndexOption(command);
+  return command.action(async (dir: string, url: string, flags: UploadFlags) => {
+    // Parse every flag before touching the network, so a typo costs nothing.
+    const partSize = flags.partSize !== undefined ? parseSize(flags.partSize, "--part-size") : undefined;
+    const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
+    const target = await targetFromUrl(url, connectionOptions(flags, partSize));
+    await runUpload({
+      dir,
+      target,
+      concurrency,
+      restart: flags.restart,
+      indexPath: flags.index,
+      excludes: requestedExcludes(flags),
+      eventLog: flags.eventLog,
+      resumeCommand: resumeCommandFor(dir, url, flags),
+    });
+  });
+}

@@ -1,0 +1,11 @@
+import { TartapeError } from "@tartape/core";
+
+/** The user stopped the command with a signal; the message says how to carry on. */
+export class InterruptedError extends TartapeError {
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+  ) {
+    super("UPLOAD_ABORTED", message);
+  }
+}

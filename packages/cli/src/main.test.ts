@@ -1,0 +1,50 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, runTartape, tempDir } from "../test-support/cli.js";
+
+let root: string;
+beforeAll(() => {
+  assertBuilt();
+  root = tempDir("main");
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe("tartape (usage and error reporting)", () => {
+  it("prints help with the exit codes (exit 0)", async () => {
+    const run = await runTartape(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/Usage: tartape \[options\] \[command\]/);
+    for (const command of ["record", "cat", "ls", "verify", "upload", "status", "abort", "demo"]) expect(run.out).toContain(`  ${command} `);
+    expect(run.out).toContain("Exit codes:");
+  });
+
+  it("prints its version", async () => {
+    const run = await runTartape(["--version"]);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it.each([
+    [["bogus"], /^tartape: unknown command 'bogus'/],
+    [["cat"], /^tartape: missing required argument 'dir'/],
+    [["cat", ".", "--what"], /^tartape: unknown option '--what'/],
+    [["upload", "."], /^tartape: missing required argument 'url'/],
+    [["cat", ".", "--from"], /^tartape: option '--from <offset>' argument missing/],
+  ])("usage error %j exits 2 with `tartape: ...`", async (args, message) => {
+    const run = await runTartape(args, { cwd: root });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it("prints stack traces only with --debug or TARTAPE_DEBUG=1", async () => {
+    const missing = path.join(root, "missing");
+    const plain = await runTartape(["ls", missing]);
+    expect(plain.stderr).toBe(`tartape: ${missing} does not exist. Check the path and try again.\n`);
+    const debug = await runTartape(["ls", missing, "--debug"]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/^tartape: .* does not exist.*\n\[SOURCE_NOT_FOUND\] SourceNotFoundError: .*\n\s+at /);
+    const env = await runTartape(["ls", missing], { env: { TARTAPE_DEBUG: "1" } });
+    expect(env.stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,24 @@
+/** Runs one command line and turns its outcome into an exit code; never throws. */
+import { CommanderError } from "commander";
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
+import { createProgram } from "./program.js";
+import { debugRequested, formatError } from "./report-error.js";
+
+/** Commander's own exits that are not failures. */
+const COMMANDER_SUCCESS = new Set(["commander.helpDisplayed", "commander.version", "commander.help"]);
+
+export async function runCli(args: readonly string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...args], { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Commander has already printed the message or the help.
+      if (COMMANDER_SUCCESS.has(err.code)) return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${formatError(err, debugRequested(args))}\n`);
+    return exitCodeFor(err) || EXIT_FAILURE;
+  }
+}

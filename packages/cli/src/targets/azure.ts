@@ -1,0 +1,16 @@
+/** `az://container/blob`: the account comes from `--connection-string` or AZURE_STORAGE_CONNECTION_STRING. */
+import type { Target } from "@tartape/core";
+import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
+
+export async function azureTargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
+  const { azureTarget, parseAzureUrl } = await import("@tartape/azure");
+  const { container, blob } = parseAzureUrl(url);
+  const connectionString = options.connectionString ?? envValue(env, "AZURE_STORAGE_CONNECTION_STRING");
+  return azureTarget({
+    container,
+    blob,
+    ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    // Absent: the target explains which credentials it needs.
+    ...(connectionString !== undefined ? { connectionString } : {}),
+  });
+}

@@ -1,0 +1,25 @@
+/** What the command line (and the environment) says about reaching a destination. */
+export interface ConnectionOptions {
+  /** Part size in bytes; the planner picks one when absent. */
+  readonly partSize?: number | undefined;
+  /** S3-compatible or GCS API endpoint (`--endpoint`). */
+  readonly endpoint?: string | undefined;
+  /** S3 region (`--region`). */
+  readonly region?: string | undefined;
+  /** Path-style S3 addressing (`--path-style`). */
+  readonly pathStyle?: boolean | undefined;
+  /** Azure Storage connection string (`--connection-string`). */
+  readonly connectionString?: string | undefined;
+}
+
+/** The environment variables the providers read; `process.env` unless a caller passes its own. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** An environment variable's value, with an empty one treated as unset (as `VAR= tartape ...` means). */
+export function envValue(env: Environment, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== "") return value;
+  }
+  return undefined;
+}

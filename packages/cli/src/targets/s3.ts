@@ -1,0 +1,24 @@
+/** `s3://bucket/key`: options from flags first, then the standard AWS environment variables. */
+import type { Target } from "@tartape/core";
+import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
+
+export async function s3TargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
+  // Loaded on demand: the AWS SDK is large, and only uploads to S3 need it.
+  const { s3Target, parseS3Url } = await import("@tartape/s3");
+  const { bucket, key } = parseS3Url(url);
+  const endpoint = options.endpoint ?? envValue(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+  const region = options.region ?? envValue(env, "AWS_REGION", "AWS_DEFAULT_REGION");
+  const accessKeyId = envValue(env, "AWS_ACCESS_KEY_ID");
+  const secretAccessKey = envValue(env, "AWS_SECRET_ACCESS_KEY");
+  const sessionToken = envValue(env, "AWS_SESSION_TOKEN");
+  return s3Target({
+    bucket,
+    key,
+    ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    // Without both keys the SDK's own chain (profile, instance role, ...) decides.
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
+    ...(options.pathStyle ? { forcePathStyle: true } : {}),
+  });
+}

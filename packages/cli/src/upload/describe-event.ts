@@ -1,0 +1,27 @@
+/** The upload events worth a line on the terminal; routine part starts and ends only move the bar. */
+import { describeCause, formatBytes, TartapeError, type UploadEvent } from "@tartape/core";
+
+/** Our own errors carry a message written for people; others are best named by their code. */
+function reason(error: unknown): string {
+  return error instanceof TartapeError ? error.message : describeCause(error);
+}
+
+export function describeEvent(event: UploadEvent): string | null {
+  switch (event.type) {
+    case "recorded":
+      return `Recorded the tape: ${event.entryCount} entries, ${formatBytes(event.totalSize)}, fingerprint ${event.fingerprint.slice(0, 16)}`;
+    case "upload-created":
+      return `Started a new upload (id ${event.uploadId})`;
+    case "upload-resumed":
+      return `Resuming upload ${event.uploadId}: ${event.partsOnServer} part(s) already at the destination`;
+    case "upload-lost":
+      return `Upload ${event.uploadId} no longer exists at the destination; starting over`;
+    case "part-retry":
+      return `Part ${event.part.number} failed (${reason(event.error)}); retrying, attempt ${event.attempt + 1}`;
+    case "completing":
+      return `All ${event.parts} part(s) uploaded; completing the object`;
+    case "part-start":
+    case "part-done":
+      return null;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs the built `tartape` executable as a child process, the way users and
+ * scripts run it. The build must be current: `npx tsc -b packages/cli`.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
+export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "main.js");
+
+function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
+  const stale: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) stale.push(...sourcesNewerThanBuild(full));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+      const built = path.join(PACKAGE_DIR, "dist", path.relative(path.join(PACKAGE_DIR, "src"), full)).replace(/\.ts$/, ".js");
+      if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(full).mtimeMs) stale.push(path.relative(PACKAGE_DIR, full));
+    }
+  }
+  return stale;
+}
+
+/** Fails fast, and says why, when the tests would run an old build. */
+export function assertBuilt(): void {
+  const stale = sourcesNewerThanBuild();
+  if (stale.length > 0) throw new Error(`packages/cli/dist is missing or older than ${stale.slice(0, 5).join(", ")}: run \`npx tsc -b packages/cli\` first.`);
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+  /** stdout as text. */
+  readonly out: string;
+}
+
+export interface CliOptions {
+  readonly cwd?: string;
+  /** Added to a clean environment (no AWS_*, AZURE_*, TARTAPE_* from the caller's shell). */
+  readonly env?: Record<string, string>;
+  /** Called once the process is spawned, e.g. to signal it later. */
+  readonly onSpawn?: (pid: number) => void;
+}
+
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = ["PATH", "HOME", "LANG", "LC_ALL", "TMPDIR"];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return { ...env, ...extra };
+}
+
+export function runTartape(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    child.on("close", (code, signal) => {
+      const stdout = Buffer.concat(out);
+      resolve({ code, signal, stdout, out: stdout.toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
+    });
+  });
+}
+
+/** Runs a shell pipeline (bash), for `tartape cat dir | head -c 100` and the like. */
+export function runShell(script: string, cwd = os.tmpdir()): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", ["-c", script], { cwd, env: cleanEnv({ TARTAPE: `${process.execPath} ${CLI_PATH}` }) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `tartape-cli-${prefix}-`));
+}
+
+/** Writes files (string or bytes) under `root`; `->target` values become symlinks. */
+export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const full = path.join(root, rel);
+    fs.mkdirSync(path.dirname(full), { recursive: true });
+    if (typeof content === "string" && content.startsWith("->")) fs.symlinkSync(content.slice(2), full);
+    else fs.writeFileSync(full, content);
+  }
+}
+
+/** Bytes that are not all alike, so a misplaced range shows. */
+export function patternBytes(size: number, seed = 1): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    buf[i] = x & 0xff;
+  }
+  return buf;
+}
