@@ -4,11 +4,12 @@
  * without reading any content.
  */
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { FORMAT_VERSION } from "./index/schema.js";
 import { TapeIndex, type NewEntryRow } from "./index/tape-index.js";
 import { DEFAULT_EXCLUDES, INDEX_DIR_NAME, makeExcludeMatcher } from "./scan/exclude.js";
-import { scanDirectory, type SkippedEntry } from "./scan/scan.js";
+import { scanCompact, type SkippedEntry } from "./scan/scan.js";
 import { FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
 
@@ -36,33 +37,85 @@ export function defaultIndexPath(dir: string): string {
   return path.join(path.resolve(dir), INDEX_DIR_NAME, "index.db");
 }
 
+/**
+ * The files of an index kept at `indexPath` (the database and SQLite's side
+ * files), by real path, so that an index placed inside the directory (not in
+ * `.tartape`) is never part of its own tape.
+ */
+function indexFiles(indexPath: string): Set<string> {
+  let dir: string;
+  try {
+    dir = fs.realpathSync(path.dirname(indexPath));
+  } catch {
+    return new Set(); // its folder does not exist yet, so neither does anything in it
+  }
+  const base = path.join(dir, path.basename(indexPath));
+  return new Set(["", "-wal", "-shm", "-journal"].map((suffix) => base + suffix));
+}
+
 export async function record(dir: string, options: RecordOptions = {}): Promise<RecordResult> {
-  const root = path.resolve(dir);
   const excludes = [...(options.excludes ?? DEFAULT_EXCLUDES)];
+  const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(dir));
+  // Refuse before the scan, which can take minutes, when the answer is already known.
+  // The index file exists, so opening it creates no folder and leaves the root's mtime alone.
+  if (!options.overwrite && fs.existsSync(indexPath)) TapeIndex.forRecording(indexPath, false).close();
   // Scan before the index folder exists: creating it changes the root's mtime.
-  const scan = scanDirectory(root, makeExcludeMatcher(excludes));
+  // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
+  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: indexFiles(indexPath) });
+  const root = scan.root;
+  const list = scan.list;
+  const count = list.count;
 
   const hash = createHash("sha256").update(`${FORMAT_VERSION}\n`);
-  const rows: NewEntryRow[] = [];
+  /** Where each entry's content starts: its header is what comes before, from the previous entry's end. */
+  const dataOffsets = new Float64Array(count);
   let offset = 0;
-  for (const e of scan.entries) {
-    const header = encodeHeader({ arcPath: e.arcPath, kind: e.kind, size: e.size, mtimeSeconds: mtimeSeconds(e.mtimeNs), mode: e.mode, linkTarget: e.linkTarget });
+  for (let i = 0; i < count; i++) {
+    const size = list.sizes[i] as number;
+    const header = encodeHeader({
+      arcPath: list.arcPaths[i] as string,
+      kind: list.kind(i),
+      size,
+      mtimeSeconds: mtimeSeconds(list.mtimesNs[i] as bigint),
+      mode: list.modes[i] as number,
+      linkTarget: list.linkTargets.get(i) ?? null,
+    });
     // The fingerprint covers every header byte, so any change to a header changes it.
     hash.update(header);
-    const dataOffset = offset + header.length;
-    const endOffset = dataOffset + e.size + paddingAfter(e.size);
-    rows.push({ ...e, startOffset: offset, dataOffset, endOffset });
-    offset = endOffset;
+    dataOffsets[i] = offset + header.length;
+    offset += header.length + size + paddingAfter(size);
   }
   const totalSize = offset + FOOTER_SIZE;
   const fingerprint = hash.digest("hex");
 
-  const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(root));
+  /** The index rows, made one at a time as they are written. */
+  function* rows(): Generator<NewEntryRow> {
+    let start = 0;
+    for (let i = 0; i < count; i++) {
+      const size = list.sizes[i] as number;
+      const dataOffset = dataOffsets[i] as number;
+      const endOffset = dataOffset + size + paddingAfter(size);
+      yield {
+        arcPath: list.arcPaths[i] as string,
+        realPath: list.realPath(i),
+        kind: list.kind(i),
+        size,
+        mtimeNs: list.mtimesNs[i] as bigint,
+        mode: list.modes[i] as number,
+        linkTarget: list.linkTargets.get(i) ?? null,
+        startOffset: start,
+        dataOffset,
+        endOffset,
+      };
+      start = endOffset;
+    }
+  }
+
   const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
   try {
-    index.writeRecording(rows, { fingerprint, totalSize, entryCount: rows.length, createdAt: new Date().toISOString(), root, excludes });
+    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
   } finally {
     index.close();
   }
-  return { indexPath, fingerprint, totalSize, entryCount: rows.length, skipped: scan.skipped, excluded: scan.excluded };
+  return { indexPath, fingerprint, totalSize, entryCount: count, skipped: scan.skipped, excluded: scan.excluded };
 }

@@ -12,23 +12,55 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
 }
 
+/** Escapes one character for use inside a `u`-mode character class. */
+function escapeInClass(ch: string): string {
+  return /[\\\]\[^-]/.test(ch) ? `\\${ch}` : ch;
+}
+
+/**
+ * The regexp character class for the body of a `[...]` set (without a leading
+ * `!`), as fnmatch builds it: `a-z` ranges, a `-` first or last is literal,
+ * reversed ranges (`z-a`) match nothing.
+ */
+function classBody(body: string): string {
+  const chars = Array.from(body);
+  let out = "";
+  for (let k = 0; k < chars.length; k++) {
+    const ch = chars[k] as string;
+    const to = chars[k + 2];
+    if (chars[k + 1] === "-" && to !== undefined) {
+      if ((ch.codePointAt(0) as number) <= (to.codePointAt(0) as number)) out += `${escapeInClass(ch)}-${escapeInClass(to)}`;
+      k += 2;
+    } else out += escapeInClass(ch);
+  }
+  return out;
+}
+
+/** Translates a shell wildcard pattern the way Python's `fnmatch.translate` does. Never throws. */
 export function patternToRegExp(pattern: string): RegExp {
+  const chars = Array.from(pattern);
   let source = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] as string;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string;
     if (ch === "*") source += "[\\s\\S]*";
     else if (ch === "?") source += "[\\s\\S]";
     else if (ch === "[") {
-      const close = pattern.indexOf("]", i + 2);
-      if (close === -1) {
+      // A `]` right after `[` or `[!` is a member of the set, not its end.
+      let j = i + 1;
+      if (chars[j] === "!") j++;
+      if (chars[j] === "]") j++;
+      while (j < chars.length && chars[j] !== "]") j++;
+      if (j >= chars.length) {
         source += "\\[";
         continue;
       }
-      let set = pattern.slice(i + 1, close);
-      const negate = set.startsWith("!");
-      if (negate) set = set.slice(1);
-      source += `[${negate ? "^" : ""}${set.replace(/\\/g, "\\\\").replace(/\^/g, "\\^")}]`;
-      i = close;
+      let body = chars.slice(i + 1, j).join("");
+      const negate = body.startsWith("!");
+      if (negate) body = body.slice(1);
+      const cls = classBody(body);
+      if (cls === "") source += negate ? "[\\s\\S]" : "(?!)";
+      else source += `[${negate ? "^" : ""}${cls}]`;
+      i = j;
     } else source += escapeRegExp(ch);
   }
   return new RegExp(`^${source}$`, "u");

@@ -10,10 +10,20 @@ import type { TapeEntry } from "../types.js";
 /** Files up to this size are read with one synchronous call: far cheaper than a threadpool round trip. */
 export const SMALL_FILE_LIMIT = 256 * 1024;
 
+/**
+ * Never follow a link, and never wait: O_NONBLOCK lets a file that was replaced
+ * by a FIFO fail the check instead of blocking the open forever. It changes
+ * nothing for regular files.
+ */
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
+
+/** One byte past the recorded end: reading it tells whether the file grew. */
+const probe = Buffer.alloc(1);
+
 function openForTape(entry: TapeEntry): number {
   let fd: number;
   try {
-    fd = fs.openSync(entry.realPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    fd = fs.openSync(entry.realPath, OPEN_FLAGS);
   } catch (err) {
     throw openError(entry, err);
   }
@@ -28,8 +38,9 @@ function openForTape(entry: TapeEntry): number {
 
 function openError(entry: TapeEntry, err: unknown): unknown {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return new FileChangedError(entry.realPath, "missing", "the file no longer exists");
+  if (code === "ENOENT" || code === "ENOTDIR") return new FileChangedError(entry.realPath, "missing", "the file no longer exists");
   if (code === "ELOOP") return new FileChangedError(entry.realPath, "kind", "it is now a symbolic link");
+  if (code === "ENXIO") return new FileChangedError(entry.realPath, "kind", "it is no longer a regular file");
   return err;
 }
 
@@ -43,6 +54,20 @@ export function checkStat(entry: TapeEntry, stat: fs.BigIntStats): void {
   }
 }
 
+/**
+ * Checks a file whose header is about to be emitted without any of its
+ * content: an empty file, or a range that ends inside the header.
+ */
+export function checkFile(entry: TapeEntry): void {
+  let stat: fs.BigIntStats;
+  try {
+    stat = fs.lstatSync(entry.realPath, { bigint: true });
+  } catch (err) {
+    throw openError(entry, err);
+  }
+  checkStat(entry, stat);
+}
+
 function formatNs(ns: bigint): string {
   const ms = Number(ns / 1_000_000n);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : `${ns}ns`;
@@ -52,39 +77,67 @@ function shortRead(entry: TapeEntry, at: number): FileChangedError {
   return new FileChangedError(entry.realPath, "short-read", `expected ${entry.size} bytes, the file ended at ${at}`);
 }
 
+function longRead(entry: TapeEntry): FileChangedError {
+  return new FileChangedError(entry.realPath, "long-read", `expected ${entry.size} bytes, the file has more`);
+}
+
 /**
  * Copies content bytes [from, to) of a small file into `target` at `targetOffset`,
- * synchronously. Used when the whole read is small.
+ * synchronously. Used when the whole read is small. When the read reaches the
+ * recorded end, one more byte is asked for: a file that grew is caught. With
+ * `spare`, the byte after the content in `target` may be overwritten, and that
+ * extra byte is asked for in the same read (a regular file's read that comes
+ * back short has hit the end of the file), saving a system call.
  */
-export function readSmallContent(entry: TapeEntry, from: number, to: number, target: Buffer, targetOffset: number): void {
+export function readSmallContent(entry: TapeEntry, from: number, to: number, target: Buffer, targetOffset: number, spare = false): void {
   const fd = openForTape(entry);
   try {
     let done = 0;
     const want = to - from;
-    while (done < want) {
-      const n = fs.readSync(fd, target, targetOffset + done, want - done, from + done);
-      if (n === 0) throw shortRead(entry, from + done);
+    const probeHere = spare && to === entry.size && targetOffset + want < target.length;
+    const limit = probeHere ? want + 1 : want;
+    while (done < limit) {
+      const n = fs.readSync(fd, target, targetOffset + done, limit - done, from + done);
+      if (n === 0) {
+        if (done < want) throw shortRead(entry, from + done);
+        break;
+      }
       done += n;
+      if (done >= want && done < limit) break; // came back short after the content: the end of the file
     }
+    if (done > want) throw longRead(entry);
+    if (!probeHere && to === entry.size && fs.readSync(fd, probe, 0, 1, entry.size) > 0) throw longRead(entry);
   } finally {
     fs.closeSync(fd);
   }
 }
 
+/** The checks after the last byte of a range was read and before it is handed out. */
+async function checkAfterRead(handle: fs.promises.FileHandle, entry: TapeEntry, to: number): Promise<void> {
+  checkStat(entry, await handle.stat({ bigint: true }));
+  if (to === entry.size) {
+    const { bytesRead } = await handle.read(Buffer.alloc(1), 0, 1, entry.size);
+    if (bytesRead > 0) throw longRead(entry);
+  }
+}
+
 /**
  * Streams content bytes [from, to) of a file in chunks of `chunkSize`, with
- * asynchronous reads. Re-checks the file after the last chunk, so a write that
- * lands while it is being read is caught too.
+ * asynchronous reads. The file is checked when opened, and again (stat, and
+ * one byte past the recorded end) before the last chunk is handed out, so a
+ * write that lands while it is being read stops the stream before the
+ * content is complete.
  */
 export async function* readLargeContent(entry: TapeEntry, from: number, to: number, chunkSize: number): AsyncGenerator<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(entry.realPath, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    handle = await fs.promises.open(entry.realPath, OPEN_FLAGS);
   } catch (err) {
     throw openError(entry, err);
   }
   try {
     checkStat(entry, await handle.stat({ bigint: true }));
+    if (from >= to) await checkAfterRead(handle, entry, to);
     let position = from;
     while (position < to) {
       const buf = Buffer.allocUnsafe(Math.min(chunkSize, to - position));
@@ -95,9 +148,9 @@ export async function* readLargeContent(entry: TapeEntry, from: number, to: numb
         filled += bytesRead;
       }
       position += filled;
+      if (position === to) await checkAfterRead(handle, entry, to);
       yield buf;
     }
-    checkStat(entry, await handle.stat({ bigint: true }));
   } finally {
     await handle.close();
   }

@@ -8,11 +8,11 @@ import { IndexIncompatibleError } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
 import { FOOTER_SIZE, encodeHeader } from "../tar/header.js";
 import type { TapeEntry } from "../types.js";
-import { SMALL_FILE_LIMIT, readLargeContent, readSmallContent } from "./file-content.js";
+import { SMALL_FILE_LIMIT, checkFile, readLargeContent, readSmallContent } from "./file-content.js";
 import { mtimeSeconds } from "./mtime.js";
 
-/** One shared zero buffer for padding and the footer. */
-const ZEROS = Buffer.alloc(FOOTER_SIZE);
+/** The gathering buffer before the first one is made. */
+const NO_BUFFER = Buffer.alloc(0);
 
 export const DEFAULT_CHUNK_SIZE = 1024 * 1024;
 
@@ -38,7 +38,12 @@ export interface ReadRangeOptions {
   readonly marks?: boolean;
   /** Hash files read whole, for `fileEnd.md5`. */
   readonly hashFiles?: boolean;
-  /** Bytes are gathered into chunks of about this size; large files are read in chunks of it. */
+  /**
+   * Bytes are handed out in chunks of at most this size (one small file's header,
+   * content and padding are never split, so they may make one larger chunk); the
+   * first chunks are smaller, so the first byte leaves quickly. Large files are
+   * read in chunks of it.
+   */
   readonly chunkSize?: number;
 }
 
@@ -57,62 +62,152 @@ export function entryHeader(entry: TapeEntry): Buffer {
   return header;
 }
 
+/** The first gathered chunk is this small, so the first byte leaves quickly; each next one doubles, up to `chunkSize`. */
+const FIRST_CHUNK_SIZE = 16 * 1024;
+/** Below this much room left, a gathering buffer is dropped rather than filled further. */
+const MIN_ROOM = 4 * 1024;
+
+/**
+ * Where small pieces (headers, small files' content, padding) are gathered:
+ * written straight into one buffer, then handed out as views of it, so a small
+ * file costs no buffer of its own and no copy. A view handed out is never
+ * written again: later bytes go after it.
+ */
+class Gather {
+  buf: Buffer = NO_BUFFER;
+  /** First byte not handed out yet. */
+  private from = 0;
+  /** First free byte. */
+  pos = 0;
+  private nextSize: number;
+
+  constructor(private readonly chunkSize: number) {
+    this.nextSize = Math.min(FIRST_CHUNK_SIZE, chunkSize);
+  }
+
+  get pending(): number {
+    return this.pos - this.from;
+  }
+
+  /** Room for `n` bytes at `this.pos`; false when the pending bytes must be flushed first. */
+  reserve(n: number): boolean {
+    if (this.buf.length - this.pos >= n) return true;
+    if (this.pending > 0) return false;
+    this.buf = Buffer.allocUnsafe(Math.max(this.nextSize, n));
+    this.nextSize = Math.min(this.nextSize * 2, this.chunkSize);
+    this.from = this.pos = 0;
+    return true;
+  }
+
+  /** Copies `piece` in (after `reserve`). */
+  put(piece: Buffer): void {
+    this.pos += piece.copy(this.buf, this.pos);
+  }
+
+  zeros(n: number): void {
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+  }
+
+  flush(): Buffer | null {
+    if (this.pending === 0) return null;
+    const out = this.buf.subarray(this.from, this.pos);
+    this.from = this.pos;
+    if (this.buf.length - this.pos < MIN_ROOM) {
+      this.buf = NO_BUFFER;
+      this.from = this.pos = 0;
+    }
+    return out;
+  }
+
+  get full(): boolean {
+    return this.pending >= this.chunkSize || (this.pending > 0 && this.buf.length - this.pos < MIN_ROOM);
+  }
+}
+
 export async function* readTapeRange(index: TapeIndex, totalSize: number, options: ReadRangeOptions): AsyncGenerator<TapePiece> {
   const { start, end } = options;
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const take = (buf: Buffer) => {
-    if (buf.length === 0) return;
-    pending.push(buf);
-    pendingBytes += buf.length;
-  };
-  const flush = (): Buffer | null => {
-    if (pendingBytes === 0) return null;
-    const out = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return out;
-  };
+  const out = new Gather(chunkSize);
 
   for (const entry of index.entriesInRange(start, end)) {
     const from = Math.max(entry.startOffset, start);
     const to = Math.min(entry.endOffset, end);
     if (options.marks) {
-      const out = flush();
-      if (out) yield out;
+      const piece = out.flush();
+      if (piece) yield piece;
       yield { mark: "start", entry, startOffset: entry.startOffset, resumed: from > entry.startOffset };
     }
-
-    if (from < entry.dataOffset) take(entryHeader(entry).subarray(from - entry.startOffset, Math.min(to, entry.dataOffset) - entry.startOffset));
 
     const contentEnd = entry.dataOffset + entry.size;
     const cFrom = Math.max(from, entry.dataOffset) - entry.dataOffset;
     const cTo = Math.min(to, contentEnd) - entry.dataOffset;
     const wholeContent = cFrom === 0 && cTo === entry.size && entry.kind === "file";
     let hash: Hash | null = options.hashFiles && wholeContent ? createHash("md5") : null;
+    const header = from < entry.dataOffset ? entryHeader(entry).subarray(from - entry.startOffset, Math.min(to, entry.dataOffset) - entry.startOffset) : null;
+    const headerLength = header ? header.length : 0;
+    const padding = to > contentEnd ? to - Math.max(from, contentEnd) : 0;
+
+    // A file is checked against the index before any of its bytes, header included, is taken.
     if (entry.kind === "file" && cTo > cFrom) {
-      if (cTo - cFrom <= SMALL_FILE_LIMIT) {
-        const buf = Buffer.allocUnsafe(cTo - cFrom);
-        readSmallContent(entry, cFrom, cTo, buf, 0);
-        hash?.update(buf);
-        take(buf);
-      } else {
-        const out = flush();
-        if (out) yield out;
-        for await (const chunk of readLargeContent(entry, cFrom, cTo, chunkSize)) {
-          hash?.update(chunk);
-          yield chunk;
+      const length = cTo - cFrom;
+      if (length <= SMALL_FILE_LIMIT) {
+        // Header, content and padding in one go, straight into the gathering buffer; one spare
+        // byte lets the read of the content also tell whether the file grew.
+        const need = headerLength + length + padding;
+        if (!out.reserve(need + 1)) {
+          yield out.flush() as Buffer;
+          out.reserve(need + 1);
         }
+        const at = out.pos + headerLength;
+        readSmallContent(entry, cFrom, cTo, out.buf, at, true);
+        if (header) out.put(header);
+        out.pos += length;
+        hash?.update(out.buf.subarray(at, at + length));
+        out.zeros(padding);
+      } else {
+        const chunks = readLargeContent(entry, cFrom, cTo, chunkSize);
+        try {
+          let next = await chunks.next(); // opens and checks the file
+          if (header) {
+            if (!out.reserve(headerLength)) {
+              yield out.flush() as Buffer;
+              out.reserve(headerLength);
+            }
+            out.put(header);
+          }
+          const piece = out.flush();
+          if (piece) yield piece;
+          while (!next.done) {
+            hash?.update(next.value);
+            yield next.value;
+            next = await chunks.next();
+          }
+        } finally {
+          await chunks.return(undefined);
+        }
+        if (padding > 0) {
+          out.reserve(padding);
+          out.zeros(padding);
+        }
+      }
+    } else {
+      if (header && entry.kind === "file") checkFile(entry); // an empty file, or a range that ends in its header
+      if (headerLength + padding > 0) {
+        if (!out.reserve(headerLength + padding)) {
+          yield out.flush() as Buffer;
+          out.reserve(headerLength + padding);
+        }
+        if (header) out.put(header);
+        out.zeros(padding);
       }
     }
 
-    if (to > contentEnd) take(ZEROS.subarray(Math.max(from, contentEnd) - contentEnd, to - contentEnd));
-    if (pendingBytes >= chunkSize) yield flush() as Buffer;
+    if (out.full) yield out.flush() as Buffer;
 
     if (options.marks && to === entry.endOffset) {
-      const out = flush();
-      if (out) yield out;
+      const piece = out.flush();
+      if (piece) yield piece;
       const md5 = hash ? hash.digest("hex") : null;
       hash = null;
       yield { mark: "end", entry, endOffset: entry.endOffset, md5 };
@@ -120,8 +215,14 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
   }
 
   const footerStart = totalSize - FOOTER_SIZE;
-  if (end > footerStart) take(ZEROS.subarray(Math.max(start, footerStart) - footerStart, end - footerStart));
-  const out = flush();
-  if (out) yield out;
+  if (end > footerStart) {
+    const n = end - Math.max(start, footerStart);
+    if (!out.reserve(n)) {
+      yield out.flush() as Buffer;
+      out.reserve(n);
+    }
+    out.zeros(n);
+  }
+  const piece = out.flush();
+  if (piece) yield piece;
 }
-

@@ -14,10 +14,14 @@ export interface VerifyOptions {
   readonly deep?: boolean;
   /** Entries in the quick sample (default 100). */
   readonly sampleSize?: number;
+  /** Stat every entry (no content read): what an upload checks before it trusts earlier parts. */
+  readonly full?: boolean;
 }
 
 export interface Difference {
   readonly path: string;
+  /** What the index recorded at this path. */
+  readonly kind: TapeEntry["kind"];
   readonly change: ChangeKind | "content";
   readonly expected: string;
   readonly actual: string;
@@ -35,20 +39,20 @@ function statDifference(entry: TapeEntry, isRoot: boolean): Difference | null {
   try {
     stat = fs.lstatSync(entry.realPath, { bigint: true });
   } catch {
-    return { path: entry.realPath, change: "missing", expected: entry.kind, actual: "nothing" };
+    return { path: entry.realPath, kind: entry.kind, change: "missing", expected: entry.kind, actual: "nothing" };
   }
   const kind = stat.isFile() ? "file" : stat.isDirectory() ? "dir" : stat.isSymbolicLink() ? "symlink" : "special";
-  if (kind !== entry.kind) return { path: entry.realPath, change: "kind", expected: entry.kind, actual: kind };
+  if (kind !== entry.kind) return { path: entry.realPath, kind: entry.kind, change: "kind", expected: entry.kind, actual: kind };
   if (entry.kind === "file" && Number(stat.size) !== entry.size) {
-    return { path: entry.realPath, change: "size", expected: String(entry.size), actual: String(stat.size) };
+    return { path: entry.realPath, kind: entry.kind, change: "size", expected: String(entry.size), actual: String(stat.size) };
   }
   if (entry.kind === "symlink") {
     const target = fs.readlinkSync(entry.realPath);
-    if (target !== entry.linkTarget) return { path: entry.realPath, change: "link-target", expected: entry.linkTarget ?? "", actual: target };
+    if (target !== entry.linkTarget) return { path: entry.realPath, kind: entry.kind, change: "link-target", expected: entry.linkTarget ?? "", actual: target };
   }
   // The root's mtime changes when the index folder is created in it; it is not checked.
   if (!isRoot && stat.mtimeNs !== entry.mtimeNs) {
-    return { path: entry.realPath, change: "mtime", expected: String(entry.mtimeNs), actual: String(stat.mtimeNs) };
+    return { path: entry.realPath, kind: entry.kind, change: "mtime", expected: String(entry.mtimeNs), actual: String(stat.mtimeNs) };
   }
   return null;
 }
@@ -59,17 +63,17 @@ async function contentDifference(index: TapeIndex, entry: TapeEntry): Promise<Di
     for await (const chunk of readLargeContent(entry, 0, entry.size, 1024 * 1024)) hash.update(chunk);
   } catch (err) {
     const e = err as { change?: ChangeKind; message: string };
-    return { path: entry.realPath, change: e.change ?? "content", expected: "readable", actual: e.message };
+    return { path: entry.realPath, kind: entry.kind, change: e.change ?? "content", expected: "readable", actual: e.message };
   }
   const md5 = hash.digest("hex");
   if (entry.md5 === null) index.setMd5(entry.index, md5);
-  else if (entry.md5 !== md5) return { path: entry.realPath, change: "content", expected: `md5 ${entry.md5}`, actual: `md5 ${md5}` };
+  else if (entry.md5 !== md5) return { path: entry.realPath, kind: entry.kind, change: "content", expected: `md5 ${entry.md5}`, actual: `md5 ${md5}` };
   return null;
 }
 
 export async function verifyTape(index: TapeIndex, totalSize: number, options: VerifyOptions = {}): Promise<VerifyReport> {
   const deep = options.deep ?? false;
-  const entries = deep ? index.entriesInRange(0, totalSize) : index.randomSample(options.sampleSize ?? 100);
+  const entries = deep || options.full ? index.entriesInRange(0, totalSize) : index.randomSample(options.sampleSize ?? 100);
   const differences: Difference[] = [];
   let checked = 0;
   for (const entry of entries) {

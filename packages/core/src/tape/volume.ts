@@ -21,7 +21,7 @@ export interface VolumeManifestItem {
 /** What a volume needs from its tape; kept narrow so volumes stay testable. */
 export interface VolumeSource {
   readonly tapeName: string;
-  bytes(start: number, end: number): AsyncIterable<Buffer>;
+  bytes(start: number, end: number, chunkSize?: number): AsyncIterable<Buffer>;
   entriesInRange(start: number, end: number): Iterable<TapeEntry>;
 }
 
@@ -29,6 +29,11 @@ export interface VolumeOpenOptions {
   /** Called with each chunk's size as it is handed to the reader: live progress. */
   readonly onBytes?: (n: number) => void;
   readonly highWaterMark?: number;
+  /**
+   * Size of the chunks read from the tape (default 1 MiB). Smaller chunks let
+   * seek() drop less: a chunk already handed to the stream cannot be taken back.
+   */
+  readonly chunkSize?: number;
 }
 
 export class Volume {
@@ -71,6 +76,8 @@ export class VolumeStream extends Readable {
   private sourceIterator: AsyncIterator<Buffer> | null = null;
   /** Bumped by seek(), so a read that was in flight across a seek is dropped. */
   private generation = 0;
+  /** The end of the volume was pushed: a Readable cannot be refilled after that. */
+  private pushedEnd = false;
 
   constructor(
     private readonly source: VolumeSource,
@@ -90,25 +97,46 @@ export class VolumeStream extends Readable {
     return this.position - this.readableLength;
   }
 
-  /** Moves to `offset` inside the volume; bytes already buffered are dropped. Only while paused. */
+  /**
+   * Moves to `offset` inside the volume; bytes already buffered are dropped
+   * (never delivered). Only while paused, and not back from the end once the
+   * stream has delivered it: open() the volume again for that.
+   */
   seek(offset: number): void {
-    if (!Number.isInteger(offset) || offset < 0 || offset > this.size) throw new OffsetOutOfRangeError("Volume offset", offset, this.size);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.size) throw new OffsetOutOfRangeError("Volume offset", offset, this.size);
+    if (this.pushedEnd && offset !== this.size) {
+      throw new InvalidArgumentError("This volume stream has reached its end and cannot seek back: open() the volume again to read it anew.");
+    }
+    if (this.pushedEnd && this.readableLength === 0) return; // already at the end
     if (this.readableFlowing === true) throw new InvalidArgumentError("seek() needs a paused stream: call pause() first, or seek before reading.");
-    void this.sourceIterator?.return?.();
+    const previous = this.sourceIterator;
     this.sourceIterator = null;
     this.generation++;
     this.position = offset;
-    // Drop what is buffered from the old position; a read this triggers starts at the new one.
-    while (this.readableLength > 0 && this.read() !== null);
+    Promise.resolve(previous?.return?.(undefined)).catch(() => undefined);
+    this.dropBuffered();
+  }
+
+  /** Empties the internal buffer without handing its bytes to 'data' listeners (read() would). */
+  private dropBuffered(): void {
+    const listeners = this.rawListeners("data") as Array<(...args: unknown[]) => void>;
+    this.removeAllListeners("data");
+    try {
+      // A read this triggers starts at the new position.
+      while (this.readableLength > 0 && this.read() !== null);
+    } finally {
+      for (const listener of listeners) this.on("data", listener);
+    }
   }
 
   override async _read(): Promise<void> {
     const generation = this.generation;
     try {
-      this.sourceIterator ??= this.source.bytes(this.rangeStart + this.position, this.rangeEnd)[Symbol.asyncIterator]();
+      this.sourceIterator ??= this.source.bytes(this.rangeStart + this.position, this.rangeEnd, this.options.chunkSize)[Symbol.asyncIterator]();
       const { value, done } = await this.sourceIterator.next();
       if (generation !== this.generation) return this._read(); // a seek happened meanwhile
       if (done) {
+        this.pushedEnd = true;
         this.push(null);
         return;
       }
@@ -116,6 +144,7 @@ export class VolumeStream extends Readable {
       this.options.onBytes?.(value.length);
       this.push(value);
     } catch (err) {
+      if (generation !== this.generation) return this._read(); // the failed read was for a position left by seek()
       this.destroy(err as Error);
     }
   }

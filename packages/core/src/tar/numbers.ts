@@ -5,6 +5,7 @@ export const MAX_OCTAL_11 = 0o77777777777;
 
 /** Writes `value` as `digits` zero-padded octal digits followed by NUL. */
 export function writeOctal(buf: Buffer, offset: number, digits: number, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${value} is not a whole number >= 0 and cannot be written as octal`);
   const text = value.toString(8).padStart(digits, "0");
   if (text.length > digits) throw new RangeError(`${value} does not fit in ${digits} octal digits`);
   buf.write(text, offset, digits, "latin1");
@@ -16,6 +17,7 @@ export function writeOctal(buf: Buffer, offset: number, digits: number, value: n
  * 8589934591 the GNU base-256 form: byte 0x80 then 11 bytes big-endian.
  */
 export function writeSize(buf: Buffer, offset: number, size: number): void {
+  if (!Number.isSafeInteger(size) || size < 0) throw new RangeError(`${size} is not a valid size`);
   if (size <= MAX_OCTAL_11) {
     writeOctal(buf, offset, 11, size);
     return;
