@@ -1,0 +1,197 @@
+/**
+ * The scenario harness for the S3 target, against MinIO (or the endpoint in
+ * TARTAPE_S3_ENDPOINT). One bucket holds every key; a fault proxy sits in
+ * front of MinIO for the fault scenarios. The "server down" target points at
+ * a loopback port nothing listens on.
+ */
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import type { Target } from "@tartape/core";
+import { S3_LIMITS, s3Target, type S3TargetOptions } from "@tartape/s3";
+import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../index.js";
+import type { BadTarget, CliDestination, FaultControl, FaultRule, MakeTargetOptions, TargetHarness } from "./harness.js";
+
+const BUCKET = "tartape-scenarios";
+const EXTERNAL_ENDPOINT_ENV = "TARTAPE_S3_ENDPOINT";
+
+/** The fault proxy speaks plain HTTP; an external https endpoint cannot be put behind it. */
+function externalEndpointIsHttps(): boolean {
+  return process.env[EXTERNAL_ENDPOINT_ENV]?.startsWith("https:") ?? false;
+}
+
+interface Running {
+  readonly minio: MinioServer;
+  readonly proxy: FaultProxy | null;
+  /** The harness's own client, for reading objects and listing leftovers. */
+  readonly admin: S3Client;
+  /** A loopback port nothing listens on: the "server down" endpoint. */
+  readonly downPort: number;
+}
+
+function errorName(err: unknown): string | undefined {
+  return (err as { name?: string }).name;
+}
+
+/**
+ * Creates `bucket` (keeping one that exists). MinIO answers its liveness probe
+ * a moment before it serves S3 (503 XMinioServerNotInitialized), so that answer
+ * is waited out for up to `timeoutMs`.
+ */
+export async function createBucketWhenReady(client: S3Client, bucket: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      return;
+    } catch (err) {
+      // An external endpoint may keep the bucket from an earlier run.
+      if (errorName(err) === "BucketAlreadyOwnedByYou") return;
+      if (errorName(err) !== "XMinioServerNotInitialized" || Date.now() > deadline) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+class ProxyFaults implements FaultControl {
+  /** UploadPart only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean. */
+  readonly partUploads = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
+
+  constructor(private readonly proxy: () => FaultProxy) {}
+
+  setFaults(rules: readonly FaultRule[]): void {
+    this.proxy().setFaults(rules);
+  }
+
+  clearFaults(): void {
+    this.proxy().clearFaults();
+  }
+
+  injected(): { reset: number; status: number } {
+    const { reset, status } = this.proxy().stats.faults;
+    return { reset, status };
+  }
+}
+
+class S3Harness implements TargetHarness {
+  readonly name = "s3";
+  readonly minPartSize = S3_LIMITS.minPartSize;
+  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy());
+  private running: Running | null = null;
+  private keys = 0;
+  private readonly runTag = randomBytes(3).toString("hex");
+
+  async setup(): Promise<void> {
+    const minio = await startMinio();
+    let proxy: FaultProxy | null = null;
+    const admin = new S3Client({ ...s3ClientConfig(minio), maxAttempts: 1 });
+    try {
+      await createBucketWhenReady(admin, BUCKET);
+      if (this.faults !== null) proxy = await startFaultProxy(minio.endpoint);
+      this.running = { minio, proxy, admin, downPort: await freePort() };
+    } catch (err) {
+      admin.destroy();
+      await proxy?.stop();
+      await minio.stop();
+      throw err;
+    }
+  }
+
+  async teardown(): Promise<void> {
+    const running = this.running;
+    this.running = null;
+    if (!running) return;
+    running.admin.destroy();
+    try {
+      await running.proxy?.stop();
+    } finally {
+      await running.minio.stop();
+    }
+  }
+
+  private state(): Running {
+    if (this.running === null) throw new Error("The S3 harness is used before setup() or after teardown().");
+    return this.running;
+  }
+
+  private proxy(): FaultProxy {
+    const { proxy } = this.state();
+    if (proxy === null) throw new Error("No fault proxy: the S3 endpoint in use is reached over https, which the proxy cannot front.");
+    return proxy;
+  }
+
+  private endpoint(options: { viaProxy?: boolean | undefined } = {}): string {
+    return options.viaProxy ? this.proxy().endpoint : this.state().minio.endpoint;
+  }
+
+  /** Everything a target needs to reach MinIO, but the bucket and key. */
+  private connection(overrides: Partial<S3TargetOptions> = {}): Omit<S3TargetOptions, "bucket" | "key"> {
+    const { minio } = this.state();
+    return { endpoint: minio.endpoint, region: minio.region, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey }, ...overrides };
+  }
+
+  freshKey(label: string): string {
+    return `${label.replace(/[^A-Za-z0-9-]/g, "-")}/${this.runTag}-${++this.keys}.tar`;
+  }
+
+  makeTarget(key: string, options: MakeTargetOptions = {}): Target {
+    return s3Target({
+      bucket: BUCKET,
+      key,
+      ...this.connection({ endpoint: this.endpoint({ viaProxy: options.viaProxy }) }),
+      ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+  }
+
+  async readObject(key: string): Promise<Buffer | null> {
+    try {
+      const out = await this.state().admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    } catch (err) {
+      if (errorName(err) === "NoSuchKey") return null;
+      throw err;
+    }
+  }
+
+  /** Multipart uploads of this key that were neither completed nor aborted: their parts are stored (and billed) still. */
+  async leftovers(key: string): Promise<string[]> {
+    const found: string[] = [];
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    for (;;) {
+      const out = await this.state().admin.send(
+        new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+      );
+      for (const upload of out.Uploads ?? []) if (upload.Key === key) found.push(`multipart upload ${upload.UploadId}`);
+      if (!out.IsTruncated) return found;
+      keyMarker = out.NextKeyMarker;
+      uploadIdMarker = out.NextUploadIdMarker;
+    }
+  }
+
+  cli(key: string, options: { viaProxy?: boolean } = {}): CliDestination {
+    const { minio } = this.state();
+    return {
+      url: `s3://${BUCKET}/${key}`,
+      args: ["--endpoint", this.endpoint(options)],
+      env: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region },
+    };
+  }
+
+  badTargets(): { missingContainer: BadTarget; wrongCredentials: BadTarget | null; serverDown: BadTarget } {
+    const { minio, downPort } = this.state();
+    const missing = `tartape-missing-${this.runTag}`;
+    const down = `http://127.0.0.1:${downPort}`;
+    const wrongSecret = { accessKeyId: minio.accessKey, secretAccessKey: randomBytes(20).toString("hex") };
+    return {
+      missingContainer: { target: s3Target({ bucket: missing, key: "x.tar", ...this.connection() }), messageIncludes: `Bucket '${missing}' does not exist` },
+      wrongCredentials: { target: s3Target({ bucket: BUCKET, key: "x.tar", ...this.connection({ credentials: wrongSecret }) }), messageIncludes: "SignatureDoesNotMatch" },
+      serverDown: { target: s3Target({ bucket: BUCKET, key: "x.tar", ...this.connection({ endpoint: down }) }), messageIncludes: `127.0.0.1:${downPort}` },
+    };
+  }
+}
+
+export function s3Harness(): TargetHarness {
+  return new S3Harness();
+}

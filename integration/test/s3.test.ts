@@ -1,0 +1,419 @@
+/**
+ * The S3 target against a real MinIO: the object is the tape byte for byte at
+ * the part counts where off-by-one errors live, interrupted uploads resume
+ * with only the missing parts, a vanished upload starts over cleanly, bad
+ * input fails with typed errors that say what to do, and injected 503s and
+ * connection resets on part uploads are ridden out.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import {
+  AbortMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListPartsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { abortUpload, FileChangedError, openTape, uploadStatus, uploadTape, type PartBody, type RetryPolicy, type UploadEvent, type UploadOptions } from "@tartape/core";
+import { multipartEtag, s3Target, type S3TargetOptions } from "@tartape/s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../src/index.js";
+import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
+import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
+import { expectTypedError } from "../src/scenarios/support/typed-error.js";
+import { Scratch } from "../src/scenarios/support/scratch.js";
+
+const MiB = 1024 * 1024;
+const PART = 5 * MiB;
+const BUCKET = "tartape-s3-test";
+/** Rides out injected faults without the default's multi-second backoff. */
+const FAST_RETRY: RetryPolicy = { retries: 8, minDelayMs: 20, maxDelayMs: 250 };
+
+let minio: MinioServer;
+let proxy: FaultProxy;
+let admin: S3Client;
+const scratch = new Scratch();
+let keyCount = 0;
+
+beforeAll(async () => {
+  minio = await startMinio();
+  proxy = await startFaultProxy(minio.endpoint);
+  admin = new S3Client(s3ClientConfig(minio));
+  await createBucketWhenReady(admin, BUCKET);
+  scratch.open("s3");
+});
+
+afterAll(async () => {
+  admin?.destroy();
+  await proxy?.stop();
+  await minio?.stop();
+  scratch.close();
+});
+
+function freshKey(label: string): string {
+  return `${label}/${Date.now().toString(36)}-${++keyCount}.tar`;
+}
+
+function target(key: string, options: Partial<S3TargetOptions> = {}) {
+  return s3Target({
+    bucket: BUCKET,
+    key,
+    endpoint: minio.endpoint,
+    region: minio.region,
+    credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
+    partSize: PART,
+    ...options,
+  });
+}
+
+/**
+ * A tree whose tape is exactly `totalSize` bytes: a few files of awkward
+ * sizes (so entries straddle part boundaries), an empty file, a folder, and a
+ * filler file sized to land the tape where asked.
+ */
+function treeOfTapeSize(totalSize: number): string {
+  const dir = scratch.dir("tree");
+  const fixed = [MiB + 17, 3 * MiB + 1000, 700, 0];
+  writeRandomFile(path.join(dir, "a.bin"), fixed[0]!);
+  writeRandomFile(path.join(dir, "b.bin"), fixed[1]!);
+  writeRandomFile(path.join(dir, "c.txt"), fixed[2]!);
+  fs.writeFileSync(path.join(dir, "empty"), "");
+  const filler = totalSize - tapeSizeOf([...fixed, 0], 1);
+  if (filler < 0 || filler % 512 !== 0) throw new RangeError(`cannot build a tape of ${totalSize} bytes from this tree`);
+  writeRandomFile(path.join(dir, "z", "filler.bin"), filler);
+  return dir;
+}
+
+async function tapeBytes(dir: string): Promise<Buffer> {
+  const tape = openTape(dir);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of tape.createReadStream()) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } finally {
+    tape.close();
+  }
+}
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const out = await admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+/** The ETag S3 must give the tape cut in parts of `partSize`: computed here from the tape, independently of the target. */
+function expectedEtag(tape: Buffer, partSize: number): string {
+  const md5s: string[] = [];
+  for (let start = 0; start < tape.length; start += partSize) md5s.push(createHash("md5").update(tape.subarray(start, start + partSize)).digest("hex"));
+  return multipartEtag(md5s);
+}
+
+async function pendingUploads(key: string): Promise<string[]> {
+  const out = await admin.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }));
+  return (out.Uploads ?? []).filter((u) => u.Key === key).map((u) => u.UploadId!);
+}
+
+/** Runs uploadTape, keeping its events. */
+function upload(dir: string, key: string, options: UploadOptions & { targetOptions?: Partial<S3TargetOptions> } = {}) {
+  const events: UploadEvent[] = [];
+  const { targetOptions, ...uploadOptions } = options;
+  const t = target(key, targetOptions);
+  const run = uploadTape(dir, t, { retry: FAST_RETRY, ...uploadOptions, onEvent: (e) => (events.push(e), options.onEvent?.(e)) });
+  return { run, events, target: t };
+}
+
+function partsOf(events: readonly UploadEvent[], type: "part-start" | "part-done"): number[] {
+  return events.flatMap((e) => (e.type === type ? [e.part.number] : []));
+}
+
+/**
+ * Uploads two parts at a time until `partsDone` parts are acknowledged, then
+ * aborts through the signal: the abort lands on requests under way and on
+ * parts still queued.
+ */
+async function interruptedUpload(dir: string, key: string, partsDone: number) {
+  const controller = new AbortController();
+  let done = 0;
+  const first = upload(dir, key, {
+    concurrency: 2,
+    signal: controller.signal,
+    onEvent: (e) => {
+      if (e.type === "part-done" && ++done === partsDone) controller.abort(new Error("test interrupts the upload"));
+    },
+  });
+  await expectTypedError(first.run, "UPLOAD_ABORTED", "Run the same command again to resume");
+  const created = first.events.find((e) => e.type === "upload-created");
+  if (created?.type !== "upload-created") throw new Error("the interrupted upload never created a multipart upload");
+  return { uploadId: created.uploadId, done: new Set(partsOf(first.events, "part-done")), events: first.events };
+}
+
+describe("round trip: the object is the tape, byte for byte", () => {
+  it.each([
+    { title: "1 part", size: PART - 3 * 512, parts: 1 },
+    { title: "exactly 3 parts", size: 3 * PART, parts: 3 },
+    { title: "3 parts + a small last part", size: 3 * PART + 1024, parts: 4 },
+  ])("$title", async ({ size, parts }) => {
+    const dir = treeOfTapeSize(size);
+    const key = freshKey("round-trip");
+    const { run } = upload(dir, key, { concurrency: 3 });
+    const result = await run;
+    expect(result.totalSize).toBe(size);
+    expect(result.status).toBe("completed");
+    expect(result.partCount).toBe(parts);
+    expect(result.partsUploaded).toBe(parts);
+
+    const tape = await tapeBytes(dir);
+    expect(tape.length).toBe(size);
+    const object = await objectBytes(key);
+    expect(object.length).toBe(size);
+    expect(object.equals(tape)).toBe(true);
+    // The ETag the server computed is the one the tape's own parts make.
+    expect(result.object.etag).toBe(expectedEtag(tape, PART));
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.ETag).toBe(`"${expectedEtag(tape, PART)}"`);
+    expect(head.Metadata?.["tartape-fingerprint"]).toBe(result.fingerprint);
+    expect(head.Metadata?.["tartape-size"]).toBe(String(size));
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+});
+
+describe("resume", () => {
+  it("after an abort mid-upload, sends only the parts the first run did not get acknowledged", async () => {
+    const dir = treeOfTapeSize(8 * PART + 4096);
+    const key = freshKey("resume");
+    const first = await interruptedUpload(dir, key, 3);
+    expect(first.done.size).toBeGreaterThanOrEqual(3);
+    expect(first.done.size, "the abort interrupted nothing").toBeLessThan(9);
+    // What the server holds is at least what the index recorded.
+    const listed = await admin.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: first.uploadId }));
+    const onServer = new Set((listed.Parts ?? []).map((p) => p.PartNumber));
+    for (const n of first.done) expect(onServer.has(n)).toBe(true);
+
+    const second = upload(dir, key, { concurrency: 2 });
+    const result = await second.run;
+    const missing = [1, 2, 3, 4, 5, 6, 7, 8, 9].filter((n) => !first.done.has(n));
+    expect(partsOf(second.events, "part-start").sort((a, b) => a - b)).toEqual(missing);
+    expect(second.events.find((e) => e.type === "upload-resumed")).toMatchObject({ uploadId: first.uploadId, partsOnServer: first.done.size });
+    expect(result).toMatchObject({ status: "completed", uploadId: first.uploadId, partsSkipped: first.done.size, partsUploaded: missing.length });
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+  });
+
+  it("when the upload was aborted behind its back, starts a new one and uploads every part", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("gone");
+    const first = await interruptedUpload(dir, key, 1);
+    await admin.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: first.uploadId }));
+
+    const second = upload(dir, key);
+    const result = await second.run;
+    const types = second.events.map((e) => e.type);
+    expect(types.indexOf("upload-lost")).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf("upload-lost")).toBeLessThan(types.indexOf("upload-created"));
+    expect(result.uploadId).not.toBe(first.uploadId);
+    expect(result).toMatchObject({ status: "completed", partsSkipped: 0, partsUploaded: 4 });
+    expect(partsOf(second.events, "part-start").sort()).toEqual([1, 2, 3, 4]);
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+
+  it("an upload already completed returns 'already-complete' at once, from the index or, without it, from the object's metadata", async () => {
+    const dir = treeOfTapeSize(2 * PART);
+    const key = freshKey("done");
+    await upload(dir, key).run;
+
+    const again = upload(dir, key);
+    expect(await again.run).toMatchObject({ status: "already-complete", partsUploaded: 0, bytesUploaded: 0 });
+    expect(partsOf(again.events, "part-start")).toEqual([]);
+
+    // The index forgets the upload (e.g. a fresh checkout of the index): HeadObject's metadata still knows the tape.
+    const tape = openTape(dir);
+    tape.index.deleteUpload(again.target.id);
+    tape.close();
+    const fromMetadata = upload(dir, key);
+    const result = await fromMetadata.run;
+    expect(result).toMatchObject({ status: "already-complete", partsUploaded: 0 });
+    expect(result.object.etag).toBe(expectedEtag(await tapeBytes(dir), PART));
+    expect(partsOf(fromMetadata.events, "part-start")).toEqual([]);
+    expect(fromMetadata.events.some((e) => e.type === "upload-created")).toBe(false);
+  });
+
+  it("a different object at the key is not taken for the tape: the upload replaces it", async () => {
+    const dir = treeOfTapeSize(PART);
+    const key = freshKey("occupied");
+    const other = treeOfTapeSize(PART);
+    await upload(other, key).run;
+
+    const result = await upload(dir, key).run;
+    expect(result.status).toBe("completed");
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+  });
+});
+
+describe("abortUpload", () => {
+  it("discards the parts on the server and forgets the upload; a second call has nothing to abort", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("abort");
+    const first = await interruptedUpload(dir, key, 1);
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    const t = target(key);
+    expect(await abortUpload(dir, t)).toEqual({ aborted: true, uploadId: first.uploadId });
+    expect(await pendingUploads(key)).toEqual([]);
+    expect(uploadStatus(dir).filter((s) => s.targetId === t.id)).toEqual([]);
+    expect(await abortUpload(dir, t)).toEqual({ aborted: false });
+  });
+
+  it("is idempotent on the target: aborting an upload that no longer exists succeeds", async () => {
+    const key = freshKey("abort-twice");
+    const t = target(key);
+    const ctx = { fingerprint: "f".repeat(64), totalSize: 1, partSize: PART, partCount: 1, tapeName: "x_ffffffff", signal: new AbortController().signal };
+    const uploadId = await t.createUpload(ctx);
+    await t.abort(uploadId, ctx);
+    await expect(t.abort(uploadId, ctx)).resolves.toBeUndefined();
+    expect(await t.listParts(uploadId, ctx)).toBeNull();
+  });
+});
+
+describe("bad input fails with a typed error that says what to do", () => {
+  const GIVE_UP: RetryPolicy = { retries: 1, minDelayMs: 10, maxDelayMs: 20 };
+
+  it("a bucket that does not exist → TARGET_NOT_FOUND", async () => {
+    const dir = treeOfTapeSize(PART);
+    const t = target("x.tar", { bucket: "no-such-bucket-here" });
+    await expectTypedError(uploadTape(dir, t, { retry: GIVE_UP }), "TARGET_NOT_FOUND", `Bucket 'no-such-bucket-here' does not exist at ${minio.endpoint}: create it`);
+  });
+
+  it("a wrong secret key → TARGET_AUTH", async () => {
+    const dir = treeOfTapeSize(PART);
+    const t = target(freshKey("auth"), { credentials: { accessKeyId: minio.accessKey, secretAccessKey: "wrong-secret" } });
+    await expectTypedError(uploadTape(dir, t, { retry: GIVE_UP }), "TARGET_AUTH", minio.endpoint, "SignatureDoesNotMatch", "secret access key is wrong");
+  });
+
+  it("an unknown access key → TARGET_AUTH", async () => {
+    const dir = treeOfTapeSize(PART);
+    const t = target(freshKey("auth"), { credentials: { accessKeyId: "nobody", secretAccessKey: "nothing" } });
+    await expectTypedError(uploadTape(dir, t, { retry: GIVE_UP }), "TARGET_AUTH", minio.endpoint, "InvalidAccessKeyId", "AWS_ACCESS_KEY_ID");
+  });
+
+  it("an endpoint where nothing listens → TARGET_UNREACHABLE, after the driver's retries", async () => {
+    const dir = treeOfTapeSize(PART);
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const t = target(freshKey("down"), { endpoint: closed });
+    const started = Date.now();
+    await expectTypedError(uploadTape(dir, t, { retry: { retries: 1, minDelayMs: 10 } }), "TARGET_UNREACHABLE", `Cannot reach ${closed} (ECONNREFUSED)`);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it("a part size below 5 MiB → PART_SIZE_INVALID before anything is sent", async () => {
+    const dir = treeOfTapeSize(2 * PART);
+    const key = freshKey("small");
+    await expectTypedError(uploadTape(dir, target(key, { partSize: PART - 1 }), { retry: GIVE_UP }), "PART_SIZE_INVALID", "minimum of 5 MiB");
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+
+  it("parts below 5 MiB that the limits let through are refused by the server → PART_SIZE_INVALID", async () => {
+    const dir = treeOfTapeSize(2 * PART);
+    const key = freshKey("too-small");
+    const t = target(key, { partSize: MiB, limits: { minPartSize: MiB } });
+    await expectTypedError(uploadTape(dir, t, { retry: GIVE_UP }), "PART_SIZE_INVALID", "EntityTooSmall", "at least 5 MiB");
+  });
+});
+
+describe("faults between tartape and the server", () => {
+  it("rides out 503s and connection resets on part uploads and on completion; the object is the tape", async () => {
+    const dir = treeOfTapeSize(6 * PART + 512);
+    const key = freshKey("faults");
+    proxy.resetStats();
+    proxy.setFaults([
+      { action: "status", status: 503, code: "SlowDown", method: "PUT", pathPattern: /partNumber=/, everyNth: 3 },
+      { action: "reset", method: "PUT", pathPattern: /partNumber=/, everyNth: 4 },
+      // The first CompleteMultipartUpload is answered 503 (the upload id is in the query).
+      { action: "status", status: 503, method: "POST", pathPattern: /uploadId=/, limit: 1 },
+    ]);
+    try {
+      const { run, events } = upload(dir, key, { concurrency: 3, targetOptions: { endpoint: proxy.endpoint } });
+      const result = await run;
+      expect(result.status).toBe("completed");
+      expect(proxy.stats.faults.status).toBeGreaterThanOrEqual(3);
+      expect(proxy.stats.faults.reset).toBeGreaterThanOrEqual(1);
+      expect(events.filter((e) => e.type === "part-retry").length).toBeGreaterThanOrEqual(3);
+    } finally {
+      proxy.clearFaults();
+    }
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+});
+
+describe("the target's own contract", () => {
+  /** A part body over bytes in memory: what the driver hands a target, without a tape. */
+  function bodyOf(bytes: Buffer): PartBody {
+    return { size: bytes.length, open: () => Readable.from([bytes]), digest: async (algorithm) => createHash(algorithm).update(bytes).digest() };
+  }
+
+  it("a Complete repeated after its response was lost finds the finished object instead of failing on NoSuchUpload", async () => {
+    const key = freshKey("lost-complete");
+    const t = target(key);
+    const bytes = Buffer.alloc(1000, 1);
+    const ctx = { fingerprint: "a".repeat(64), totalSize: bytes.length, partSize: PART, partCount: 1, tapeName: "x_aaaaaaaa", signal: new AbortController().signal };
+    const uploadId = await t.createUpload(ctx);
+    const receipt = await t.uploadPart(uploadId, { number: 1, start: 0, end: bytes.length, size: bytes.length }, bodyOf(bytes), ctx);
+    expect(receipt).toEqual({ number: 1, size: 1000, etag: createHash("md5").update(bytes).digest("hex"), checksum: `md5:${createHash("md5").update(bytes).digest("base64")}` });
+    const first = await t.complete(uploadId, [receipt], ctx);
+    // The same call again, as the driver's retry would make it: the upload id is gone by now.
+    await expect(t.complete(uploadId, [receipt], ctx)).resolves.toEqual(first);
+    // Another tape's fingerprint does not match the object: that is a real failure.
+    await expectTypedError(t.complete(uploadId, [receipt], { ...ctx, fingerprint: "b".repeat(64) }), "TARGET_ERROR", "no longer exists");
+  });
+
+  it("a part body that fails mid-stream fails the request at once with the body's error (no wait for bytes that never come)", async () => {
+    const key = freshKey("failing-body");
+    const t = target(key);
+    const size = 8 * MiB;
+    const ctx = { fingerprint: "d".repeat(64), totalSize: size, partSize: size, partCount: 1, tapeName: "x_dddddddd", signal: new AbortController().signal };
+    const changed = new FileChangedError(path.join(scratch.dir("gone"), "big.bin"), "size", "grew while it was read");
+    const body: PartBody = {
+      size,
+      // Half the part, then the error a changed source file raises.
+      open: () =>
+        Readable.from(
+          (async function* () {
+            for (let i = 0; i < 4; i++) yield Buffer.alloc(MiB, i);
+            throw changed;
+          })(),
+        ),
+      digest: async (algorithm) => createHash(algorithm).update(Buffer.alloc(size)).digest(),
+    };
+    const uploadId = await t.createUpload(ctx);
+    try {
+      const started = Date.now();
+      await expect(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, body, ctx)).rejects.toBe(changed);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await t.listParts(uploadId, ctx)).toEqual([]);
+    } finally {
+      await t.abort(uploadId, ctx);
+    }
+  });
+
+  it("lists more than one page of parts (ListParts pages hold 1000 parts at most)", async () => {
+    const key = freshKey("many-parts");
+    const t = target(key);
+    const tiny = Buffer.from("x");
+    const ctx = { fingerprint: "c".repeat(64), totalSize: 1005, partSize: 1, partCount: 1005, tapeName: "x_cccccccc", signal: new AbortController().signal };
+    const uploadId = await t.createUpload(ctx);
+    try {
+      const numbers = Array.from({ length: 1005 }, (_, i) => i + 1);
+      // Eight at a time: 1005 tiny requests, kept off the 2 cores' critical path.
+      for (let i = 0; i < numbers.length; i += 8) {
+        await Promise.all(numbers.slice(i, i + 8).map((n) => t.uploadPart(uploadId, { number: n, start: n - 1, end: n, size: 1 }, bodyOf(tiny), ctx)));
+      }
+      const listed = await t.listParts(uploadId, ctx);
+      expect(listed?.map((p) => p.number)).toEqual(numbers);
+      expect(listed?.every((p) => p.size === 1 && p.etag === createHash("md5").update(tiny).digest("hex"))).toBe(true);
+    } finally {
+      await t.abort(uploadId, ctx);
+    }
+  });
+});

@@ -1,0 +1,51 @@
+/** The S3 client tartape builds when the caller does not bring one. */
+import { S3Client } from "@aws-sdk/client-s3";
+
+export interface S3Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface S3ConnectionOptions {
+  /** An S3-compatible endpoint (MinIO, Ceph, R2, …), e.g. `http://127.0.0.1:9000`. Default: AWS S3. */
+  readonly endpoint?: string;
+  /** Default: the SDK's chain (AWS_REGION, profile); `us-east-1` with a custom endpoint. */
+  readonly region?: string;
+  /** Default: the SDK's chain (environment, profile, instance role). */
+  readonly credentials?: S3Credentials;
+  /** Address buckets as `endpoint/bucket/key`. Default: true with a custom endpoint (no bucket DNS there), false for AWS. */
+  readonly forcePathStyle?: boolean;
+}
+
+/** The SDK warns on the console whenever a streaming request fails; tartape reports those failures itself. */
+const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export function createS3Client(options: S3ConnectionOptions): S3Client {
+  const region = options.region ?? (options.endpoint ? "us-east-1" : undefined);
+  return new S3Client({
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    // The driver retries every call with its own backoff, and a part with a fresh stream; SDK retries would stack on top.
+    maxAttempts: 1,
+    // Parts carry Content-MD5, which every S3-compatible server checks. The SDK's default would
+    // add a CRC32 trailer in aws-chunked encoding, which some S3-compatible servers refuse.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: {
+      connectionTimeout: 10_000,
+      // Inactivity, not total time: a 5 GiB part may take long, but a socket silent this long is dead.
+      socketTimeout: 120_000,
+    },
+    logger: silentLogger,
+  });
+}
+
+/** Where requests go, as messages should name it. */
+export function describeEndpoint(options: S3ConnectionOptions, callerClient: boolean): string {
+  if (options.endpoint) return options.endpoint;
+  if (callerClient) return "the S3 client's endpoint";
+  return options.region ? `AWS S3 (${options.region})` : "AWS S3";
+}

@@ -1,0 +1,5 @@
+export { s3Target, S3Target, S3_LIMITS, type S3TargetOptions } from "./target.js";
+export type { S3ConnectionOptions, S3Credentials } from "./client.js";
+export { parseS3Url, type S3Location } from "./url.js";
+export { multipartEtag } from "./etag.js";
+export { toTargetError, type S3RequestContext } from "./errors.js";
