@@ -3,7 +3,7 @@
  * (file, S3, Azure, GCS) provides one harness; the suite runs the same
  * scenarios against all of them.
  */
-import type { Target, TargetLimits } from "@tartape/core";
+import type { ErrorCode, Target, TargetLimits } from "@tartape/core";
 
 export interface MakeTargetOptions {
   readonly partSize?: number;
@@ -39,11 +39,29 @@ export interface TargetHarness {
   leftovers(key: string): Promise<string[]>;
   /** How the CLI reaches the same destination, for child-process tests (kill and rerun). */
   cli(key: string, options?: { viaProxy?: boolean }): CliDestination;
-  /** Fault control for the proxy in front of this target's server; null for targets without a network. */
+  /**
+   * Fault control for the proxy in front of this target's server; null for targets without a network.
+   * Must be known from construction on (not only after setup): the suite decides at collection time whether to skip.
+   */
   readonly faults: FaultControl | null;
-  /** Targets whose destination container is missing / credentials are wrong / server is down, for bad-input tests. */
-  badTargets(): { missingContainer: Target; wrongCredentials: Target | null; serverDown: Target };
+  /**
+   * Targets whose destination container is missing / credentials are wrong / server is down, for bad-input tests.
+   * Called after setup. Return a plain Target to get the default expectation (TARGET_NOT_FOUND, TARGET_AUTH,
+   * TARGET_UNREACHABLE), or an ExpectedFailure to name another code or a text the message must contain.
+   */
+  badTargets(): { missingContainer: BadTarget; wrongCredentials: BadTarget | null; serverDown: BadTarget };
 }
+
+/** A target that must fail, with what its failure must look like. */
+export interface ExpectedFailure {
+  readonly target: Target;
+  /** The error code the upload must reject with (default: the one for its case, see badTargets). */
+  readonly code?: ErrorCode;
+  /** Text the message must contain (e.g. the bucket name), on top of the suite's own checks. */
+  readonly messageIncludes?: string;
+}
+
+export type BadTarget = Target | ExpectedFailure;
 
 export interface FaultRule {
   readonly everyNth: number;
@@ -58,4 +76,9 @@ export interface FaultControl {
   clearFaults(): void;
   /** Faults injected so far, by kind. */
   injected(): { reset: number; status: number };
+  /**
+   * Which requests upload a part, so the suite can aim faults at them. Default: method "PUT", any path.
+   * (S3 UploadPart and Azure Put Block are PUTs; a target that sends parts otherwise says so here.)
+   */
+  readonly partUploads?: Pick<FaultRule, "method" | "pathPattern">;
 }

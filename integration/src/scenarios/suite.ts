@@ -1,0 +1,44 @@
+/**
+ * The one scenario suite every target runs: the same guarantees, checked
+ * against the local file target, S3 (MinIO), Azure (Azurite) and GCS
+ * (fake-gcs-server). A target provides a TargetHarness; its test file is just
+ * `runScenarioSuite(xHarness())`.
+ */
+import { afterAll, beforeAll, describe } from "vitest";
+import type { TargetHarness } from "./harness.js";
+import { CliProcess } from "./support/cli-process.js";
+import { scenarioSeed, seededRandom } from "./support/random.js";
+import { Scratch } from "./support/scratch.js";
+import { badInputScenarios } from "./suite/bad-input.js";
+import { changedFileScenarios } from "./suite/changed-file.js";
+import type { SuiteContext } from "./suite/context.js";
+import { faultScenarios } from "./suite/faults.js";
+import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
+import { resumeScenarios } from "./suite/resume.js";
+import { roundTripScenarios } from "./suite/round-trip.js";
+
+export function runScenarioSuite(harness: TargetHarness): void {
+  const context: SuiteContext = { harness, scratch: new Scratch(), random: seededRandom(scenarioSeed()) };
+
+  describe(`scenarios: ${harness.name}`, () => {
+    beforeAll(async () => {
+      context.scratch.open(`scenarios-${harness.name}`);
+      await harness.setup();
+    });
+    afterAll(async () => {
+      CliProcess.killAll();
+      try {
+        await harness.teardown();
+      } finally {
+        context.scratch.close();
+      }
+    });
+
+    roundTripScenarios(context);
+    killAndRerunScenarios(context);
+    changedFileScenarios(context);
+    faultScenarios(context);
+    badInputScenarios(context);
+    resumeScenarios(context);
+  });
+}
