@@ -1,0 +1,4 @@
+import { gcsHarness } from "../src/scenarios/gcs-harness.js";
+import { runScenarioSuite } from "../src/scenarios/suite.js";
+
+runScenarioSuite(gcsHarness());
