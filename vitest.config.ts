@@ -7,7 +7,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts"],
-          testTimeout: 30_000,
+          // Generous: CI machines have 2 cores, and some unit tests run the built CLI end to end.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -104,8 +104,10 @@ function test() {
   const status = run("pnpm", ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, "utf8"));
+    // A file can fail outside any test (a hook, an import): count it, never report a red run as 0 failed.
+    const failed = r.numFailedTests > 0 || r.success ? r.numFailedTests : r.numFailedTestSuites;
     // One plain closing line that any CI reads.
-    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + (r.numTodoTests || 0)} skipped\n`);
+    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + (r.numTodoTests || 0)} skipped\n`);
     fs.rmSync(report, { force: true });
   }
   process.exit(status);
