@@ -1,7 +1,7 @@
 /** `tartape cat <dir>`: tape bytes to stdout, the whole tape or a slice of it. */
 import { Command } from "commander";
 import { InvalidArgumentError, OffsetOutOfRangeError, openTape } from "@tartape/core";
-import { pipeToStdout } from "../output/write-stdout.js";
+import { pipeToStdout, writeToStdoutFd } from "../output/write-stdout.js";
 import { parseOffset } from "../parse/integer.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
@@ -31,7 +31,11 @@ export function catCommand(): Command {
     const tape = openTape(dir, indexLocation(flags));
     try {
       // Offsets are checked before anything is written, so a bad one leaves stdout empty.
-      await pipeToStdout(tape.createReadStream(sliceOf(flags, tape.totalSize)));
+      const slice = sliceOf(flags, tape.totalSize);
+      // A pipe or file gets blocking writes from reused buffers (about 2x the stream's throughput);
+      // a terminal gets the stream.
+      if (process.stdout.isTTY) await pipeToStdout(tape.createReadStream(slice));
+      else await writeToStdoutFd(tape, slice);
     } finally {
       tape.close();
     }

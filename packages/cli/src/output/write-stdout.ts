@@ -4,6 +4,7 @@
  * command quietly and successfully, as it does for cat(1).
  */
 import type { Readable } from "node:stream";
+import type { Tape } from "@tartape/core";
 import { pipeline } from "node:stream/promises";
 
 function isBrokenPipe(err: unknown): boolean {
@@ -17,5 +18,14 @@ export async function pipeToStdout(source: Readable): Promise<void> {
   } catch (err) {
     if (!isBrokenPipe(err)) throw err;
     source.destroy();
+  }
+}
+
+/** Blocking writes straight to fd 1 (see Tape.writeToFd); EPIPE ends quietly, as above. */
+export async function writeToStdoutFd(tape: Tape, range: { start: number; end: number }): Promise<void> {
+  try {
+    await tape.writeToFd(1, range);
+  } catch (err) {
+    if (!isBrokenPipe(err)) throw err;
   }
 }

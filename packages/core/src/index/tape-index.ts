@@ -140,6 +140,10 @@ export class TapeIndex {
     // part records, which only means re-sending those parts.
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 10000");
+    // 4 MB of page cache rather than better-sqlite3's 16 MB: the index is read in order
+    // (or by a few B-tree lookups) and written by appending, and a full cache only added
+    // its 16 MB to the memory of recording and playing a large tape.
+    db.pragma("cache_size = -4000");
     db.pragma("foreign_keys = ON");
     db.exec(SCHEMA);
     return db;
@@ -237,12 +241,17 @@ export class TapeIndex {
     this._lastId ??= this.db.prepare("SELECT max(id) AS id FROM entries").safeIntegers(true);
     const lastId = this.entryAt(end - 1)?.index ?? Number((this._lastId.get() as { id: bigint }).id);
     this._page ??= this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?`);
-    let nextId = first.index;
-    for (;;) {
-      const rows = this._page.all(nextId, lastId, pageSize) as EntryRowDb[];
+    yield first;
+    // Pages start small and grow: whoever starts playing at an offset needs the first entries
+    // at once, not a full page of them.
+    let nextId = first.index + 1;
+    let size = Math.min(16, pageSize);
+    while (nextId <= lastId) {
+      const rows = this._page.all(nextId, lastId, size) as EntryRowDb[];
       for (const row of rows) yield toEntry(row);
-      if (rows.length < pageSize) return;
+      if (rows.length < size) return;
       nextId = (rows[rows.length - 1] as EntryRowDb).id + 1;
+      size = Math.min(size * 4, pageSize);
     }
   }
   private _page: Database.Statement | undefined;

@@ -43,36 +43,48 @@ export interface ScanResult {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A directory still to be read. */
+/** A directory still to be read, and its entry's index in the list once it is there. */
 interface DirRef {
   real: string;
-  arc: string;
+  index: number;
 }
 
-/** One child of a directory in the walk: the entry itself (key: its name) or the block of what is under it (key: name + "/", with `dir`). */
+/**
+ * One child of a directory in the walk: the entry itself (key: its name), or the
+ * block of what is under it (key: name + "/", `block`). A directory's entry and
+ * block share its `dir`.
+ */
 interface WalkItem {
   key: string;
-  arc: string;
+  name: string;
   kind: number;
   size: number;
   mtimeNs: bigint;
   mode: number;
   linkTarget: string | null;
   dir: DirRef | null;
+  block: boolean;
 }
 
 const KINDS: readonly EntryKind[] = ["file", "dir", "symlink"];
 const KIND_CODE: Readonly<Record<EntryKind, number>> = { file: 0, dir: 1, symlink: 2 };
 
 /**
- * Scanned entries in tape order, stored by column: besides its archive path an
- * entry takes about 20 bytes, where an object per entry (with its real path,
- * which is the root's followed by the archive path's tail) takes hundreds. A
- * recording holds every entry until the scan is over, so this is most of its memory.
+ * Scanned entries in tape order, stored by column: an entry takes its name and
+ * about 30 bytes, where an object per entry with its archive and real paths
+ * takes hundreds. Paths are made when asked for, from the directory's archive
+ * path (kept for directories only) and the name; the real path is the root's
+ * followed by the archive path's tail. A recording holds every entry until the
+ * scan is over, so this is most of its memory.
  */
 export class ScanList {
   count = 0;
-  readonly arcPaths: string[] = [];
+  /** Each entry's own name; the root's is its archive path. */
+  readonly names: string[] = [];
+  /** Index of each entry's directory; -1 for the root. */
+  parents = new Int32Array(256);
+  /** Archive paths of the directories, by entry index. */
+  private readonly dirArcs = new Map<number, string>();
   kinds = new Uint8Array(256);
   sizes = new Float64Array(256);
   mtimesNs = new BigInt64Array(256);
@@ -88,19 +100,32 @@ export class ScanList {
     this.rootArcLength = rootArc.length;
   }
 
-  push(arc: string, kind: number, size: number, mtimeNs: bigint, mode: number, linkTarget: string | null): void {
+  /** Appends an entry; returns its index. */
+  push(parent: number, name: string, kind: number, size: number, mtimeNs: bigint, mode: number, linkTarget: string | null): number {
     const i = this.count++;
     if (i === this.kinds.length) this.grow();
-    this.arcPaths.push(arc);
+    this.names.push(name);
+    this.parents[i] = parent;
     this.kinds[i] = kind;
     this.sizes[i] = size;
     this.mtimesNs[i] = mtimeNs;
     this.modes[i] = mode;
     if (linkTarget !== null) this.linkTargets.set(i, linkTarget);
+    if (kind === KIND_CODE.dir) this.dirArcs.set(i, this.arcPath(i));
+    return i;
+  }
+
+  arcPath(i: number): string {
+    const parent = this.parents[i] as number;
+    const name = this.names[i] as string;
+    return parent < 0 ? name : `${this.dirArcs.get(parent) as string}/${name}`;
   }
 
   private grow(): void {
     const n = this.kinds.length * 2;
+    const parents = new Int32Array(n);
+    parents.set(this.parents);
+    this.parents = parents;
     const kinds = new Uint8Array(n);
     const sizes = new Float64Array(n);
     const mtimesNs = new BigInt64Array(n);
@@ -119,13 +144,13 @@ export class ScanList {
     return KINDS[this.kinds[i] as number] as EntryKind;
   }
 
-  realPath(i: number): string {
-    return this.realPrefix + (this.arcPaths[i] as string).slice(this.rootArcLength) || "/";
+  realPath(i: number, arcPath = this.arcPath(i)): string {
+    return this.realPrefix + arcPath.slice(this.rootArcLength) || "/";
   }
 
   entry(i: number): ScannedEntry {
     return {
-      arcPath: this.arcPaths[i] as string,
+      arcPath: this.arcPath(i),
       realPath: this.realPath(i),
       kind: this.kind(i),
       size: this.sizes[i] as number,
@@ -207,22 +232,39 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
 
   const rootArc = path.basename(absRoot);
   const list = new ScanList(absRoot, rootArc);
-  const item = (key: string, arc: string, stat: fs.BigIntStats, kind: EntryKind, linkTarget: string | null): WalkItem => ({
-    key,
-    arc,
+  const item = (name: string, stat: fs.BigIntStats, kind: EntryKind, linkTarget: string | null, dir: DirRef | null): WalkItem => ({
+    key: name,
+    name,
     kind: KIND_CODE[kind],
     size: kind === "file" ? Number(stat.size) : 0,
     mtimeNs: stat.mtimeNs,
     mode: Number(stat.mode & 0o7777n),
     linkTarget,
-    dir: null,
+    dir,
+    block: false,
   });
 
   /** A directory's children in tape order (see the top of this file); null when it cannot be read. */
   const readChildren = (dir: DirRef): WalkItem[] | null => {
-    let names: Buffer[];
+    let names: string[];
     try {
-      names = fs.readdirSync(dir.real, { encoding: "buffer" });
+      // Names as strings: bytes that are not UTF-8 come back as U+FFFD. Only a directory
+      // with a U+FFFD in some name is read again as bytes, to tell those apart (a Buffer
+      // and a strict decode per name cost more than the rest of a name's handling).
+      names = fs.readdirSync(dir.real);
+      if (names.some((name) => name.includes("\uFFFD"))) {
+        names = [];
+        for (const raw of fs.readdirSync(dir.real, { encoding: "buffer" })) {
+          try {
+            names.push(utf8.decode(raw));
+          } catch {
+            // Still excludable by a wildcard (`*.tmp`): match the name with U+FFFD for its bad bytes.
+            const shown = path.join(dir.real, raw.toString("utf8"));
+            if (isExcluded(raw.toString("utf8"))) excluded.push(shown);
+            else badNames.push(shown);
+          }
+        }
+      }
     } catch (err) {
       unreadable.push(dir.real);
       firstError ??= err;
@@ -231,17 +273,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
     const prefix = dir.real.endsWith("/") ? dir.real : `${dir.real}/`;
     const items: WalkItem[] = [];
     let high = false;
-    for (const raw of names) {
-      let name: string;
-      try {
-        name = utf8.decode(raw);
-      } catch {
-        // Still excludable by a wildcard (`*.tmp`): match the name with U+FFFD for its bad bytes.
-        const shown = path.join(dir.real, raw.toString("utf8"));
-        if (isExcluded(raw.toString("utf8"))) excluded.push(shown);
-        else badNames.push(shown);
-        continue;
-      }
+    for (const name of names) {
       const real = prefix + name;
       if (isExcluded(name) || excludePaths.has(real)) {
         excluded.push(real);
@@ -256,10 +288,11 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
         continue;
       }
       const kind = kindOf(stat);
-      const arc = `${dir.arc}/${name}`;
-      if (kind === "file" || kind === "dir") {
-        items.push(item(name, arc, stat, kind, null));
-        if (kind === "dir") items.push({ key: `${name}/`, arc, kind: -1, size: 0, mtimeNs: 0n, mode: 0, linkTarget: null, dir: { real, arc } });
+      if (kind === "file") items.push(item(name, stat, kind, null, null));
+      else if (kind === "dir") {
+        const ref: DirRef = { real, index: -1 };
+        items.push(item(name, stat, kind, null, ref));
+        items.push({ key: `${name}/`, name, kind: -1, size: 0, mtimeNs: 0n, mode: 0, linkTarget: null, dir: ref, block: true });
       } else if (kind === "symlink") {
         let target: string;
         try {
@@ -273,7 +306,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
           }
           continue;
         }
-        items.push(item(name, arc, stat, "symlink", target));
+        items.push(item(name, stat, "symlink", target, null));
       } else {
         skipped.push({ path: real, reason: kind });
         continue;
@@ -283,22 +316,33 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
     return items.sort(high ? byUtf8 : byUtf16);
   };
 
-  list.push(rootArc, KIND_CODE.dir, 0, rootStat.mtimeNs, Number(rootStat.mode & 0o7777n), null);
+  const rootIndex = list.push(-1, rootArc, KIND_CODE.dir, 0, rootStat.mtimeNs, Number(rootStat.mode & 0o7777n), null);
   // Depth-first, each directory's children in order: entries come out in tape order.
-  const stack: Array<{ items: WalkItem[]; next: number }> = [];
-  const rootItems = readChildren({ real: absRoot, arc: rootArc });
-  if (rootItems) stack.push({ items: rootItems, next: 0 });
+  interface Frame {
+    items: WalkItem[];
+    next: number;
+    /** The directory's entry index: its children's parent. */
+    parent: number;
+  }
+  const stack: Frame[] = [];
+  const rootItems = readChildren({ real: absRoot, index: rootIndex });
+  if (rootItems) stack.push({ items: rootItems, next: 0, parent: rootIndex });
   while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as { items: WalkItem[]; next: number };
+    const frame = stack[stack.length - 1] as Frame;
     if (frame.next === frame.items.length) {
       stack.pop();
       continue;
     }
     const child = frame.items[frame.next++] as WalkItem;
-    if (child.dir) {
-      const items = readChildren(child.dir);
-      if (items) stack.push({ items, next: 0 });
-    } else list.push(child.arc, child.kind, child.size, child.mtimeNs, child.mode, child.linkTarget);
+    if (child.block) {
+      // A directory's entry always comes before its block ("a" < "a/"), so its index is known.
+      const dir = child.dir as DirRef;
+      const items = readChildren(dir);
+      if (items) stack.push({ items, next: 0, parent: dir.index });
+    } else {
+      const index = list.push(frame.parent, child.name, child.kind, child.size, child.mtimeNs, child.mode, child.linkTarget);
+      if (child.dir) child.dir.index = index;
+    }
   }
 
   if (badNames.length > 0) throw new UnsupportedNameError(badNames.sort());

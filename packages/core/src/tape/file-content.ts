@@ -126,9 +126,11 @@ async function checkAfterRead(handle: fs.promises.FileHandle, entry: TapeEntry, 
  * asynchronous reads. The file is checked when opened, and again (stat, and
  * one byte past the recorded end) before the last chunk is handed out, so a
  * write that lands while it is being read stops the stream before the
- * content is complete.
+ * content is complete. With `reuse` (a buffer of at least `chunkSize` bytes),
+ * every chunk is read into it: a chunk is then only valid until the next one
+ * is asked for.
  */
-export async function* readLargeContent(entry: TapeEntry, from: number, to: number, chunkSize: number): AsyncGenerator<Buffer> {
+export async function* readLargeContent(entry: TapeEntry, from: number, to: number, chunkSize: number, reuse?: Buffer): AsyncGenerator<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(entry.realPath, OPEN_FLAGS);
@@ -140,7 +142,8 @@ export async function* readLargeContent(entry: TapeEntry, from: number, to: numb
     if (from >= to) await checkAfterRead(handle, entry, to);
     let position = from;
     while (position < to) {
-      const buf = Buffer.allocUnsafe(Math.min(chunkSize, to - position));
+      const length = Math.min(chunkSize, to - position);
+      const buf = reuse ? reuse.subarray(0, length) : Buffer.allocUnsafe(length);
       let filled = 0;
       while (filled < buf.length) {
         const { bytesRead } = await handle.read(buf, filled, buf.length - filled, position + filled);
@@ -153,5 +156,37 @@ export async function* readLargeContent(entry: TapeEntry, from: number, to: numb
     }
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * `readLargeContent` with blocking reads on the calling thread, for a consumer
+ * that blocks too (a `cat` into a pipe): no thread pool round trip per chunk,
+ * which is most of the cost once the buffers are reused. Same checks.
+ */
+export function* readLargeContentSync(entry: TapeEntry, from: number, to: number, chunkSize: number, reuse?: Buffer): Generator<Buffer> {
+  const fd = openForTape(entry);
+  try {
+    const checkAfter = () => {
+      checkStat(entry, fs.fstatSync(fd, { bigint: true }));
+      if (to === entry.size && fs.readSync(fd, probe, 0, 1, entry.size) > 0) throw longRead(entry);
+    };
+    if (from >= to) checkAfter();
+    let position = from;
+    while (position < to) {
+      const length = Math.min(chunkSize, to - position);
+      const buf = reuse ? reuse.subarray(0, length) : Buffer.allocUnsafe(length);
+      let filled = 0;
+      while (filled < buf.length) {
+        const n = fs.readSync(fd, buf, filled, buf.length - filled, position + filled);
+        if (n === 0) throw shortRead(entry, position + filled);
+        filled += n;
+      }
+      position += filled;
+      if (position === to) checkAfter();
+      yield buf;
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -7,6 +7,7 @@ import { TapeIndex, type TapeMeta } from "../index/tape-index.js";
 import { defaultIndexPath } from "../record.js";
 import type { TapeEntry, TapeEvent } from "../types.js";
 import { DEFAULT_CHUNK_SIZE, readTapeRange } from "./reader.js";
+import { writeRangeToFd } from "./write-fd.js";
 import { verifyTape, type VerifyOptions, type VerifyReport } from "./verify.js";
 import { cutVolumes, type Volume, type VolumeSource } from "./volume.js";
 
@@ -95,6 +96,16 @@ export class Tape implements VolumeSource {
   createReadStream(options: ReadStreamOptions = {}): Readable {
     const { start, end } = this.range(options);
     return Readable.from(this.bytes(start, end, options.chunkSize), { objectMode: false, highWaterMark: options.highWaterMark ?? 1024 * 1024 });
+  }
+
+  /**
+   * Writes tape bytes [start, end) to a file descriptor with blocking writes:
+   * the fast path for `cat` into a pipe or file. The event loop is held while
+   * it writes; use createReadStream() inside a server.
+   */
+  writeToFd(fd: number, options: RangeOptions = {}): Promise<void> {
+    const { start, end } = this.range(options);
+    return writeRangeToFd(this.index, this.totalSize, fd, start, end);
   }
 
   volumes(size: number): Volume[] {
