@@ -1,4 +1,5 @@
 /** `tartape cat <dir>`: tape bytes to stdout, the whole tape or a slice of it. */
+import { isatty } from "node:tty";
 import { Command } from "commander";
 import { InvalidArgumentError, OffsetOutOfRangeError, openTape } from "@tartape/core";
 import { pipeToStdout, writeToStdoutFd } from "../output/write-stdout.js";
@@ -33,8 +34,9 @@ export function catCommand(): Command {
       // Offsets are checked before anything is written, so a bad one leaves stdout empty.
       const slice = sliceOf(flags, tape.totalSize);
       // A pipe or file gets blocking writes from reused buffers (about 2x the stream's throughput);
-      // a terminal gets the stream.
-      if (process.stdout.isTTY) await pipeToStdout(tape.createReadStream(slice));
+      // a terminal gets the stream. isatty(1), not process.stdout.isTTY: touching process.stdout
+      // makes Node switch a pipe to non-blocking mode, and every full pipe would then cost a wait.
+      if (isatty(1)) await pipeToStdout(tape.createReadStream(slice));
       else await writeToStdoutFd(tape, slice);
     } finally {
       tape.close();

@@ -9,7 +9,7 @@ import type { TapeIndex } from "../index/tape-index.js";
 import { readTapeRange } from "./reader.js";
 
 /** Written chunks are about this large: a few pipe buffers' worth. */
-const WRITE_CHUNK = 256 * 1024;
+const WRITE_CHUNK = 64 * 1024;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 function writeAll(fd: number, chunk: Buffer): void {
