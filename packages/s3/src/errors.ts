@@ -50,7 +50,8 @@ const TRANSIENT_SERVICE_ERRORS = new Set([
   "TooManyRequestsException",
   "RequestThrottled",
   "TimeoutError",
-  // The body arrived damaged or short: a network problem, not ours.
+  // The body arrived damaged or short (or a source file was rewritten between the
+  // Content-MD5 read and the send): another attempt reads the part afresh.
   "BadDigest",
   "IncompleteBody",
   "XAmzContentChecksumMismatch",

@@ -1,19 +1,17 @@
 /**
  * One UploadPart request whose body streams from the tape: never more than a
  * few stream buffers of the part in memory, whatever the part size. The bytes
- * pass through an MD5 on their way out, so the caller can hold the server's
- * ETag against what was actually sent.
+ * are counted on their way out; their integrity is the server's to check,
+ * against the Content-MD5 the caller sends (BadDigest when they differ).
  */
 import { UploadPartCommand, type S3Client, type UploadPartCommandInput } from "@aws-sdk/client-s3";
 import { pipeline } from "node:stream";
 import type { PartBody } from "@tartape/core";
-import { Md5PassThrough } from "./md5-pass-through.js";
+import { ByteCounter } from "./byte-counter.js";
 
 export interface StreamedPart {
   /** The ETag the server returned, as it returned it. */
   readonly etag: string | undefined;
-  /** MD5 of the bytes that went into the request. */
-  readonly sentMd5: Buffer;
   readonly sentBytes: number;
 }
 
@@ -23,26 +21,26 @@ export interface StreamedPart {
  */
 export async function streamPart(client: S3Client, input: Omit<UploadPartCommandInput, "Body">, body: PartBody, signal: AbortSignal): Promise<StreamedPart> {
   const source = body.open();
-  const hashing = new Md5PassThrough();
+  const counting = new ByteCounter();
   // The HTTP handler pipes the body without watching it for errors: a failing
   // source would leave the request waiting for bytes that never come. So a body
   // error aborts the request, and is what the caller sees.
   const bodyFailed = new AbortController();
-  pipeline(source, hashing, (err) => {
+  pipeline(source, counting, (err) => {
     if (err) bodyFailed.abort(err);
   });
   try {
     const out = await client
-      .send(new UploadPartCommand({ ...input, Body: hashing }), { abortSignal: AbortSignal.any([signal, bodyFailed.signal]) })
+      .send(new UploadPartCommand({ ...input, Body: counting }), { abortSignal: AbortSignal.any([signal, bodyFailed.signal]) })
       .catch((err: unknown) => {
         throw bodyFailed.signal.aborted && !signal.aborted ? bodyFailed.signal.reason : err;
       });
     // A body that failed after its last byte (a file that grew) still makes the part suspect.
     if (bodyFailed.signal.aborted) throw bodyFailed.signal.reason;
-    return { etag: out.ETag, sentMd5: hashing.digest(), sentBytes: hashing.bytes };
+    return { etag: out.ETag, sentBytes: counting.bytes };
   } finally {
     // An early error response (e.g. after Expect: 100-continue) leaves the source open: close its files.
-    hashing.destroy();
+    counting.destroy();
     source.destroy();
   }
 }

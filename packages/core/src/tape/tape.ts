@@ -9,7 +9,7 @@ import type { TapeEntry, TapeEvent } from "../types.js";
 import { DEFAULT_CHUNK_SIZE, readTapeRange } from "./reader.js";
 import { writeRangeToFd } from "./write-fd.js";
 import { verifyTape, type VerifyOptions, type VerifyReport } from "./verify.js";
-import { cutVolumes, type Volume, type VolumeSource } from "./volume.js";
+import { cutVolumes, type BytesOptions, type Volume, type VolumeSource } from "./volume.js";
 
 export interface OpenTapeOptions {
   /** Where the index is, when it was recorded outside the directory. */
@@ -81,13 +81,13 @@ export class Tape implements VolumeSource {
   }
 
   /** Tape bytes [start, end) as chunks, without events. */
-  bytes(start: number, end: number, chunkSize = DEFAULT_CHUNK_SIZE): AsyncIterable<Buffer> {
+  bytes(start: number, end: number, chunkSize = DEFAULT_CHUNK_SIZE, options: BytesOptions = {}): AsyncIterable<Buffer> {
     const range = this.range({ start, end });
     const index = this.index;
     const totalSize = this.totalSize;
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const piece of readTapeRange(index, totalSize, { ...range, chunkSize })) yield piece as Buffer;
+        for await (const piece of readTapeRange(index, totalSize, { ...range, chunkSize, reuseBuffers: options.reuseBuffers ?? false })) yield piece as Buffer;
       },
     };
   }

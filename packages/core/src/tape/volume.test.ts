@@ -252,3 +252,15 @@ describe("VolumeStream seek() and tell()", () => {
     t.close();
   });
 });
+
+describe("Volume.digest", () => {
+  it("hashes exactly the volume's bytes, for volumes that cut entries anywhere", async () => {
+    const { createHash } = await import("node:crypto");
+    for (const size of [512, 1000, 4096, 100_000, full.length]) {
+      for (const volume of tape.volumes(size)) {
+        const expected = createHash("md5").update(full.subarray(volume.start, volume.end)).digest("hex");
+        expect((await volume.digest("md5")).toString("hex"), `volume ${volume.index} of ${size}`).toBe(expected);
+      }
+    }
+  });
+});

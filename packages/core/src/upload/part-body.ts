@@ -1,5 +1,4 @@
 /** A part's bytes as the target sees them: a volume that can be read again for each attempt. */
-import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { FileChangedError } from "../errors.js";
 import type { Volume } from "../tape/volume.js";
@@ -27,14 +26,11 @@ export class VolumePartBody implements PartBody {
   }
 
   async digest(algorithm: "md5" | "sha256"): Promise<Buffer> {
-    const hash = createHash(algorithm);
-    const stream = this.volume.open();
     try {
-      for await (const chunk of stream) hash.update(chunk as Buffer);
+      return await this.volume.digest(algorithm);
     } catch (err) {
       if (err instanceof FileChangedError) this.integrityError ??= err;
       throw err;
     }
-    return hash.digest();
   }
 }
