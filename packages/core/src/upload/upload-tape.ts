@@ -37,7 +37,7 @@ export type UploadEvent =
   | { readonly type: "completing"; readonly parts: number };
 
 export interface UploadOptions {
-  /** Parts in flight at once (default 4). Memory stays near concurrency x 2 MiB, whatever the part size. */
+  /** Parts in flight at once (default 4). Part bodies are streamed, never held whole: memory does not grow with the part size. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Called at most every 100 ms while bytes flow, and after every part. */
