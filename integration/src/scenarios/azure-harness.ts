@@ -9,7 +9,8 @@ import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { ABORT_MARKER_METADATA, AZURE_LIMITS, azureTarget } from "@tartape/azure";
 import type { Target } from "@tartape/core";
 import { azuriteConnectionString, freePort, startAzurite, startFaultProxy, type AzuriteServer, type FaultProxy } from "../index.js";
-import type { BadTarget, CliDestination, FaultControl, FaultRule, MakeTargetOptions, TargetHarness } from "./harness.js";
+import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
+import { ProxyFaults } from "./proxy-faults.js";
 
 const CONTAINER = "tartape-scenarios";
 const CONNECTION_STRING_ENV = "AZURE_STORAGE_CONNECTION_STRING";
@@ -37,31 +38,14 @@ function viaProxy(blobEndpoint: string, proxyEndpoint: string): string {
   return `${proxyEndpoint}${upstream.pathname}`.replace(/\/$/, "");
 }
 
-class ProxyFaults implements FaultControl {
-  /** Put Block (`comp=block`) only: Put Block List and reads stay clean unless a scenario says otherwise. */
-  readonly partUploads = { method: "PUT", pathPattern: /[?&]comp=block(&|$)/ };
-
-  constructor(private readonly proxy: () => FaultProxy) {}
-
-  setFaults(rules: readonly FaultRule[]): void {
-    this.proxy().setFaults(rules);
-  }
-
-  clearFaults(): void {
-    this.proxy().clearFaults();
-  }
-
-  injected(): { reset: number; status: number } {
-    const { reset, status } = this.proxy().stats.faults;
-    return { reset, status };
-  }
-}
+/** Put Block (`comp=block`) only: Put Block List and reads stay clean unless a scenario says otherwise. */
+const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]comp=block(&|$)/ };
 
 class AzureHarness implements TargetHarness {
   readonly name = "azure";
   /** Azure takes blocks from 1 byte; the planner raises the part size only for the 50,000-block limit. */
   readonly minPartSize = AZURE_LIMITS.minPartSize;
-  readonly faults: FaultControl | null = externalAccountIsHttps() ? null : new ProxyFaults(() => this.proxy());
+  readonly faults: FaultControl | null = externalAccountIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
   private running: Running | null = null;
   private keys = 0;
   private readonly runTag = randomBytes(3).toString("hex");

@@ -10,7 +10,8 @@ import { Storage, type Bucket } from "@google-cloud/storage";
 import type { Target } from "@tartape/core";
 import { GCS_LIMITS, gcsTarget, temporaryRoot } from "@tartape/gcs";
 import { freePort, gcsClientOptions, startFakeGcs, startFaultProxy, type FakeGcsServer, type FaultProxy } from "../index.js";
-import type { BadTarget, CliDestination, FaultControl, FaultRule, MakeTargetOptions, TargetHarness } from "./harness.js";
+import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
+import { ProxyFaults } from "./proxy-faults.js";
 
 const BUCKET = "tartape-scenarios";
 const EXTERNAL_ENDPOINT_ENV = "TARTAPE_GCS_ENDPOINT";
@@ -28,31 +29,14 @@ interface Running {
   readonly downPort: number;
 }
 
-class ProxyFaults implements FaultControl {
-  /** Part uploads are JSON API media uploads (POST /upload/storage/v1/b/<bucket>/o); compose, list and delete stay clean. */
-  readonly partUploads = { method: "POST", pathPattern: /^\/upload\/storage\/v1\/b\/[^/]+\/o\?/ };
-
-  constructor(private readonly proxy: () => FaultProxy) {}
-
-  setFaults(rules: readonly FaultRule[]): void {
-    this.proxy().setFaults(rules);
-  }
-
-  clearFaults(): void {
-    this.proxy().clearFaults();
-  }
-
-  injected(): { reset: number; status: number } {
-    const { reset, status } = this.proxy().stats.faults;
-    return { reset, status };
-  }
-}
+/** Part uploads are JSON API media uploads (POST /upload/storage/v1/b/<bucket>/o); compose, list and delete stay clean. */
+const PART_UPLOADS = { method: "POST", pathPattern: /^\/upload\/storage\/v1\/b\/[^/]+\/o\?/ };
 
 class GcsHarness implements TargetHarness {
   readonly name = "gcs";
   /** tartape's floor for GCS parts (the service itself takes any size; see GCS_LIMITS). */
   readonly minPartSize = GCS_LIMITS.minPartSize;
-  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy());
+  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
   private running: Running | null = null;
   private keys = 0;
   private readonly runTag = randomBytes(3).toString("hex");

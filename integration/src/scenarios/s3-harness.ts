@@ -10,7 +10,8 @@ import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3C
 import type { Target } from "@tartape/core";
 import { S3_LIMITS, s3Target, type S3TargetOptions } from "@tartape/s3";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../index.js";
-import type { BadTarget, CliDestination, FaultControl, FaultRule, MakeTargetOptions, TargetHarness } from "./harness.js";
+import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
+import { ProxyFaults } from "./proxy-faults.js";
 
 const BUCKET = "tartape-scenarios";
 const EXTERNAL_ENDPOINT_ENV = "TARTAPE_S3_ENDPOINT";
@@ -53,30 +54,13 @@ export async function createBucketWhenReady(client: S3Client, bucket: string, ti
   }
 }
 
-class ProxyFaults implements FaultControl {
-  /** UploadPart only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean. */
-  readonly partUploads = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
-
-  constructor(private readonly proxy: () => FaultProxy) {}
-
-  setFaults(rules: readonly FaultRule[]): void {
-    this.proxy().setFaults(rules);
-  }
-
-  clearFaults(): void {
-    this.proxy().clearFaults();
-  }
-
-  injected(): { reset: number; status: number } {
-    const { reset, status } = this.proxy().stats.faults;
-    return { reset, status };
-  }
-}
+/** UploadPart only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean. */
+const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
 
 class S3Harness implements TargetHarness {
   readonly name = "s3";
   readonly minPartSize = S3_LIMITS.minPartSize;
-  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy());
+  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
   private running: Running | null = null;
   private keys = 0;
   private readonly runTag = randomBytes(3).toString("hex");
