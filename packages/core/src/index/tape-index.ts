@@ -4,6 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { IndexExistsError, IndexIncompatibleError, IndexNotFoundError } from "../errors.js";
 import type { EntryKind, TapeEntry } from "../types.js";
+import type { ScannedEntry } from "../scan/scan.js";
 import { FORMAT_VERSION, SCHEMA } from "./schema.js";
 
 export interface TapeMeta {
@@ -16,14 +17,8 @@ export interface TapeMeta {
   readonly excludes: readonly string[];
 }
 
-export interface NewEntryRow {
-  arcPath: string;
-  realPath: string;
-  kind: EntryKind;
-  size: number;
-  mtimeNs: bigint;
-  mode: number;
-  linkTarget: string | null;
+/** A scanned entry laid out on the tape. */
+export interface NewEntryRow extends ScannedEntry {
   startOffset: number;
   dataOffset: number;
   endOffset: number;
