@@ -5,6 +5,7 @@
 import type { EntryKind } from "../types.js";
 import { MAX_OCTAL_11, writeOctal, writeSize } from "./numbers.js";
 import { encodePaxRecords, type PaxKey } from "./pax.js";
+import { encodeCommonHeader } from "./common-header.js";
 
 export const BLOCK_SIZE = 512;
 /** Two zero blocks end the tape. */
@@ -129,6 +130,11 @@ function padded(length: number): number {
  * followed by the ustar block with truncated fallbacks.
  */
 export function encodeHeader(fields: HeaderFields): Buffer {
+  return encodeCommonHeader(fields, headerMode(fields.kind, fields.mode)) ?? encodeAnyHeader(fields);
+}
+
+/** The general encoder: any path, link target, size and mtime. */
+export function encodeAnyHeader(fields: HeaderFields): Buffer {
   const pathText = fields.kind === "dir" ? `${fields.arcPath}/` : fields.arcPath;
   const path = Buffer.from(pathText, "utf8");
   const pax: Partial<Record<PaxKey, string>> = {};

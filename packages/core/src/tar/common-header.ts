@@ -1,0 +1,96 @@
+/**
+ * The header almost every entry gets, built without the general encoder's
+ * intermediate buffers: a path and link target of ASCII that fit their
+ * 100-byte fields, size and mtime in octal range. Such a header is one ustar
+ * block whose constant fields never change, so it is a copy of a template with
+ * the variable fields written in and the checksum summed along the way. On
+ * small files the general encoder was a tenth of `tartape cat`'s time.
+ */
+import type { EntryKind } from "../types.js";
+import type { HeaderFields } from "./header.js";
+
+const BLOCK_SIZE = 512;
+const FIELD_SIZE = 100;
+const MAX_OCTAL_11 = 0o77777777777;
+const TYPEFLAG: Record<EntryKind, number> = { file: 0x30, dir: 0x35, symlink: 0x32 };
+const SPACE = 0x20;
+
+/** Every byte that is the same in all such headers: uid, gid, magic, version, uname, gname. */
+const TEMPLATE = Buffer.alloc(BLOCK_SIZE);
+TEMPLATE.write("0000000\0", 108, "latin1");
+TEMPLATE.write("0000000\0", 116, "latin1");
+TEMPLATE.write("ustar\0", 257, "latin1");
+TEMPLATE.write("00", 263, "latin1");
+TEMPLATE.write("root", 265, "latin1");
+TEMPLATE.write("root", 297, "latin1");
+
+/** The template's byte sum with the checksum field counted as eight spaces, as the checksum is defined. */
+const TEMPLATE_SUM = TEMPLATE.reduce((sum, byte) => sum + byte, 0) + 8 * SPACE;
+
+/** Writes ASCII text; returns its byte sum, or -1 when a character is not ASCII or the text is too long. */
+function putAscii(block: Buffer, offset: number, text: string): number {
+  if (text.length > FIELD_SIZE) return -1;
+  let sum = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || c > 0x7f) return -1;
+    block[offset + i] = c;
+    sum += c;
+  }
+  return sum;
+}
+
+/** Writes `digits` octal digits and a NUL; returns the digits' byte sum. */
+function putOctal(block: Buffer, offset: number, digits: number, value: number): number {
+  let sum = 0;
+  for (let i = digits - 1; i >= 0; i--) {
+    const c = 0x30 + (value % 8);
+    block[offset + i] = c;
+    sum += c;
+    value = Math.floor(value / 8);
+  }
+  block[offset + digits] = 0;
+  return sum;
+}
+
+/**
+ * The one-block header of an entry whose fields all take the common form, or
+ * null when one does not (the caller then uses the general encoder). `mode` is
+ * the header's mode, already normalised.
+ */
+export function encodeCommonHeader(fields: HeaderFields, mode: number): Buffer | null {
+  const { kind, mtimeSeconds: mtime } = fields;
+  const size = kind === "file" ? fields.size : 0;
+  if (mtime < 0 || mtime > MAX_OCTAL_11 || size > MAX_OCTAL_11) return null;
+  const block = Buffer.allocUnsafe(BLOCK_SIZE);
+  TEMPLATE.copy(block, 0);
+  let sum = TEMPLATE_SUM;
+
+  const pathSum = putAscii(block, 0, fields.arcPath);
+  if (pathSum < 0) return null;
+  sum += pathSum;
+  if (kind === "dir") {
+    if (fields.arcPath.length >= FIELD_SIZE) return null;
+    block[fields.arcPath.length] = 0x2f;
+    sum += 0x2f;
+  }
+  if (fields.linkTarget !== null) {
+    const linkSum = putAscii(block, 157, fields.linkTarget);
+    if (linkSum < 0) return null;
+    sum += linkSum;
+  }
+  sum += putOctal(block, 100, 7, mode);
+  sum += putOctal(block, 124, 11, size);
+  sum += putOctal(block, 136, 11, mtime);
+  block[156] = TYPEFLAG[kind];
+  sum += TYPEFLAG[kind];
+
+  // Six octal digits, NUL, space: what tartape (Python's tarfile) writes.
+  for (let i = 5; i >= 0; i--) {
+    block[148 + i] = 0x30 + (sum & 7);
+    sum >>= 3;
+  }
+  block[154] = 0;
+  block[155] = SPACE;
+  return block;
+}
