@@ -54,7 +54,7 @@ describe("mapAzureError", () => {
     expect(mapped(serviceError(403, undefined, { withBody: false })).code).toBe("TARGET_AUTH");
   });
 
-  it.each(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH"])("maps %s to a retryable TARGET_UNREACHABLE", (code) => {
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"])("maps %s to a retryable TARGET_UNREACHABLE", (code) => {
     const err = mapped(networkError(code));
     expect(err.code).toBe("TARGET_UNREACHABLE");
     expect(err.retryable).toBe(true);

@@ -4,7 +4,7 @@
  * error code comes from the response body, or for HEAD requests (no body) from
  * the x-ms-error-code header, which the SDK puts in `details.errorCode`.
  */
-import { IntegrityMismatchError, TargetError, TartapeError } from "@tartape/core";
+import { IntegrityMismatchError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
 
 /** Where a failing call went and what it was for, for messages. Never holds a secret. */
 export interface AzureCallContext {
@@ -18,23 +18,8 @@ export interface AzureCallContext {
   readonly endpoint: string;
 }
 
-/** Connection failures before any byte reached the service: the endpoint is wrong or down. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
-
-/** Connections that broke mid-request: another attempt may well succeed. */
-const TRANSIENT_NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ESOCKETTIMEDOUT",
-  "REQUEST_SEND_ERROR",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
+/** The SDK's own code for a request it could not send; the socket's code, when it kept one, sits on `cause`. */
+const REQUEST_SEND_ERROR = "REQUEST_SEND_ERROR";
 
 /** Service error codes that mean "busy or broken right now", whatever the HTTP status says. */
 const TRANSIENT_SERVICE_CODES = new Set(["ServerBusy", "OperationTimedOut", "InternalError"]);
@@ -67,7 +52,7 @@ function factsOf(err: unknown): AzureErrorFacts {
   const ownCode = typeof e.code === "string" ? e.code : undefined;
   const causeCode = typeof e.cause?.code === "string" ? e.cause.code : undefined;
   // A generic send error wraps the socket's own code, which says more.
-  const code = serviceCode ?? (ownCode === "REQUEST_SEND_ERROR" && causeCode ? causeCode : (ownCode ?? causeCode));
+  const code = serviceCode ?? (ownCode === REQUEST_SEND_ERROR && causeCode ? causeCode : (ownCode ?? causeCode));
   const text = typeof e.message === "string" ? e.message : String(err);
   return { status: typeof e.statusCode === "number" ? e.statusCode : undefined, code, message: text.split("\n")[0]!.trim() };
 }
@@ -80,6 +65,7 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
   if (wrapped instanceof TartapeError) return wrapped;
 
   const { status, code, message } = factsOf(err);
+  const socket = classifySocketError(err);
   const label = [code, status ? `HTTP ${status}` : undefined].filter(Boolean).join(", ") || "no error code";
   const options = (retryable: boolean) => ({ retryable, cause: err });
 
@@ -104,16 +90,19 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
       options(false),
     );
   }
-  if (code !== undefined && UNREACHABLE_CODES.has(code)) {
+  if (socket?.kind === "unreachable") {
     return new TargetError(
       "TARGET_UNREACHABLE",
-      `Cannot reach Azure Storage at ${where.endpoint} (${code}) while ${where.action}. Check the endpoint (BlobEndpoint in the connection string) and the network; tartape retries this.`,
+      `Cannot reach Azure Storage at ${where.endpoint} (${socket.code}) while ${where.action}. Check the endpoint (BlobEndpoint in the connection string) and the network; tartape retries this.`,
       options(true),
     );
   }
   const transient =
     (status !== undefined && (status >= 500 || status === 408 || status === 429)) ||
-    (code !== undefined && (TRANSIENT_SERVICE_CODES.has(code) || TRANSIENT_NETWORK_CODES.has(code)));
+    (code !== undefined && TRANSIENT_SERVICE_CODES.has(code)) ||
+    socket?.kind === "transient" ||
+    // The SDK could not send the request and kept no socket code: a broken connection all the same.
+    code === REQUEST_SEND_ERROR;
   if (transient) {
     return new TargetError("TARGET_ERROR", `Azure Storage failed while ${where.action} for ${where.targetId} (${label}: ${message || "no message"}); tartape retries this.`, options(true));
   }

@@ -50,7 +50,7 @@ describe("toTargetError", () => {
     expect(err.code).toBe("TARGET_AUTH");
   });
 
-  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"])("%s → TARGET_UNREACHABLE, retryable", (code) => {
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "UND_ERR_CONNECT_TIMEOUT"])("%s → TARGET_UNREACHABLE, retryable", (code) => {
     const err = mapped(fetchError(code));
     expect(err).toMatchObject({ code: "TARGET_UNREACHABLE", retryable: true });
     expect(err.message).toContain(`Cannot reach http://127.0.0.1:4443 (${code})`);

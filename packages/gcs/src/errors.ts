@@ -3,7 +3,7 @@
  * says `retryable`, and the CLI prints messages as they are, so each message
  * says what happened and what to do about it.
  */
-import { TargetError, TartapeError } from "@tartape/core";
+import { TargetError, TartapeError, classifySocketError } from "@tartape/core";
 
 /** What a request was doing, for messages that name it. */
 export interface GcsRequestContext {
@@ -27,20 +27,6 @@ interface ErrorShape {
   readonly errors?: readonly { readonly reason?: unknown; readonly message?: unknown }[];
 }
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const TRANSIENT_NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ESOCKETTIMEDOUT",
-  "ERR_STREAM_PREMATURE_CLOSE",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
 /** JSON API reasons that another attempt can fix, whatever the status says. */
 const TRANSIENT_REASONS = new Set(["rateLimitExceeded", "userRateLimitExceeded", "backendError", "internalError"]);
 /** What google-auth-library says when it finds no credentials or cannot use them. */
@@ -58,7 +44,7 @@ export function statusOf(err: unknown): number | undefined {
   return typeof code === "number" ? code : undefined;
 }
 
-/** The first errno-style code along the cause chain (fetch wraps the socket error). */
+/** The first errno-style code along the cause chain (fetch wraps the socket error), for messages. */
 function networkCode(err: unknown, depth = 0): string | undefined {
   const shape = shapeOf(err);
   if (typeof shape.code === "string" && /^[A-Z_]+$/.test(shape.code)) return shape.code;
@@ -107,7 +93,7 @@ export function isAbort(err: unknown): boolean {
 export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
   if (err instanceof TartapeError || isAbort(err)) return err as Error;
   const status = statusOf(err);
-  const code = networkCode(err);
+  const socket = classifySocketError(err);
   const reason = reasonOf(err);
   const message = messageOf(err);
   const object = `gs://${ctx.bucket}/${ctx.key}`;
@@ -128,10 +114,10 @@ export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
       options(false),
     );
   }
-  if (code && UNREACHABLE_CODES.has(code)) {
+  if (socket?.kind === "unreachable") {
     return new TargetError(
       "TARGET_UNREACHABLE",
-      `Cannot reach ${ctx.endpoint} (${code}) while ${ctx.operation} for ${object}: check the endpoint URL, and that the server is running and reachable from here.`,
+      `Cannot reach ${ctx.endpoint} (${socket.code}) while ${ctx.operation} for ${object}: check the endpoint URL, and that the server is running and reachable from here.`,
       options(true),
     );
   }
@@ -139,8 +125,7 @@ export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
     (status !== undefined && (status >= 500 || status === 429 || status === 408)) ||
     (reason !== undefined && TRANSIENT_REASONS.has(reason)) ||
     (status === 400 && CHECKSUM_MISMATCH.test(message)) ||
-    (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)) ||
-    /socket hang up|premature close|other side closed/i.test(message);
+    socket?.kind === "transient";
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",

@@ -52,7 +52,7 @@ describe("toTargetError", () => {
     expect(err.message).toContain("AWS_ACCESS_KEY_ID");
   });
 
-  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"])("%s → TARGET_UNREACHABLE, retryable", (code) => {
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "UND_ERR_CONNECT_TIMEOUT"])("%s → TARGET_UNREACHABLE, retryable", (code) => {
     const err = mapped(networkError(code));
     expect(err.code).toBe("TARGET_UNREACHABLE");
     expect(err.retryable).toBe(true);

@@ -3,7 +3,7 @@
  * says `retryable`, and the CLI prints messages as they are, so each message
  * says what happened and what to do about it.
  */
-import { PartSizeError, TargetError, TartapeError } from "@tartape/core";
+import { PartSizeError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
 
 /** What a request was doing, for messages that name it. */
 export interface S3RequestContext {
@@ -25,19 +25,6 @@ interface ErrorShape {
   readonly $metadata?: { readonly httpStatusCode?: number };
 }
 
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const TRANSIENT_NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ESOCKETTIMEDOUT",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
 /** Service errors that another attempt can fix, whatever their HTTP status. */
 const TRANSIENT_SERVICE_ERRORS = new Set([
   "SlowDown",
@@ -84,7 +71,7 @@ export function statusOf(err: unknown): number | undefined {
   return shapeOf(err).$metadata?.httpStatusCode;
 }
 
-/** The first errno-style code along the cause chain (the SDK sometimes wraps the socket error). */
+/** The first errno-style code along the cause chain (the SDK sometimes wraps the socket error), for messages. */
 function networkCode(err: unknown, depth = 0): string | undefined {
   const shape = shapeOf(err);
   if (typeof shape.code === "string" && /^[A-Z_]+$/.test(shape.code)) return shape.code;
@@ -144,7 +131,7 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
   const name = errorName(err);
   if (name === "AbortError") return err as Error;
   const status = statusOf(err);
-  const code = networkCode(err);
+  const socket = classifySocketError(err);
   const object = `s3://${ctx.bucket}/${ctx.key}`;
   const options = (retryable: boolean) => ({ retryable, cause: err });
 
@@ -162,10 +149,10 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
       options(true),
     );
   }
-  if (code && UNREACHABLE_CODES.has(code)) {
+  if (socket?.kind === "unreachable") {
     return new TargetError(
       "TARGET_UNREACHABLE",
-      `Cannot reach ${ctx.endpoint} (${code}) for ${ctx.operation} on ${object}: check the endpoint URL, and that the server is running and reachable from here.`,
+      `Cannot reach ${ctx.endpoint} (${socket.code}) for ${ctx.operation} on ${object}: check the endpoint URL, and that the server is running and reachable from here.`,
       options(true),
     );
   }
@@ -196,8 +183,7 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
   const transient =
     TRANSIENT_SERVICE_ERRORS.has(name) ||
     (status !== undefined && (status >= 500 || status === 429)) ||
-    (code !== undefined && TRANSIENT_NETWORK_CODES.has(code)) ||
-    /socket hang up/i.test(serviceMessage(err));
+    socket?.kind === "transient";
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",

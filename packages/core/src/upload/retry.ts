@@ -5,6 +5,7 @@
  */
 import pRetry, { AbortError } from "p-retry";
 import { TargetError, TartapeError } from "../errors.js";
+import { classifySocketError } from "./socket-errors.js";
 
 export interface RetryPolicy {
   /** Attempts after the first (default 6). */
@@ -15,31 +16,22 @@ export interface RetryPolicy {
   readonly maxDelayMs?: number;
 }
 
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CLOSED",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
+/** SDKs wrap errors a few layers deep; deeper than this is a loop in all but name. */
+const MAX_CAUSE_DEPTH = 8;
 
-/** Whether another attempt may succeed. Our own typed errors say so explicitly. */
+/**
+ * Whether another attempt may succeed. Our own typed errors say so explicitly,
+ * wherever they sit on the cause chain (a socket error around a changed file
+ * is still a changed file); otherwise any network failure is worth another try.
+ */
 export function isRetryable(err: unknown): boolean {
-  if (err instanceof TargetError) return err.retryable;
-  if (err instanceof TartapeError) return false;
-  const code = (err as { code?: unknown })?.code;
-  if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
-  const cause = (err as { cause?: unknown })?.cause;
-  return cause !== undefined && cause !== err ? isRetryable(cause) : false;
+  let e: unknown = err;
+  for (let depth = 0; e !== null && typeof e === "object" && depth < MAX_CAUSE_DEPTH; depth++) {
+    if (e instanceof TargetError) return e.retryable;
+    if (e instanceof TartapeError) return false;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return classifySocketError(err) !== null;
 }
 
 export interface RetryHooks {
