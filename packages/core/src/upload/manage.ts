@@ -2,6 +2,7 @@
 import path from "node:path";
 import { defaultIndexPath } from "../record.js";
 import { openTape } from "../tape/tape.js";
+import { uploadContext } from "./context.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import type { Target } from "./target.js";
 
@@ -63,14 +64,7 @@ export async function abortUpload(dir: string, target: Target, options: IndexLoc
   try {
     const state = tape.index.upload(target.id);
     if (!state || state.status !== "in-progress") return { aborted: false };
-    const ctx = {
-      fingerprint: state.fingerprint,
-      totalSize: state.totalSize,
-      partSize: state.partSize,
-      partCount: state.partCount,
-      tapeName: tape.tapeName,
-      signal: options.signal ?? new AbortController().signal,
-    };
+    const ctx = uploadContext(tape, state, options.signal);
     await withRetry(() => target.abort(state.uploadId, ctx), options.retry, options.signal ? { signal: options.signal } : {});
     tape.index.deleteUpload(target.id);
     return { aborted: true, uploadId: state.uploadId };

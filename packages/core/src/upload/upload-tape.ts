@@ -12,6 +12,7 @@ import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
 import type { SkippedEntry } from "../scan/scan.js";
 import { openTape, type Tape } from "../tape/tape.js";
+import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
@@ -118,7 +119,8 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
 
     if (options.restart) {
       if (state?.status === "in-progress") {
-        const ctx = contextFor(tape, { partSize: state.partSize, partCount: state.partCount }, options.signal);
+        // The upload's own fingerprint: the tape may have been recorded again since it began.
+        const ctx = uploadContext(tape, state, options.signal);
         await withRetry(() => target.abort(state!.uploadId, ctx), options.retry, retryHooks(options));
       }
       tape.index.deleteUpload(target.id);
@@ -158,17 +160,6 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   }
 }
 
-function contextFor(tape: Tape, plan: PartPlan, signal: AbortSignal | undefined): UploadContext {
-  return {
-    fingerprint: tape.fingerprint,
-    totalSize: tape.totalSize,
-    partSize: plan.partSize,
-    partCount: plan.partCount,
-    tapeName: tape.tapeName,
-    signal: signal ?? new AbortController().signal,
-  };
-}
-
 function retryHooks(options: UploadOptions) {
   return options.signal ? { signal: options.signal } : {};
 }
@@ -199,7 +190,7 @@ async function runUpload(tape: Tape, target: Target, state: UploadRecord | undef
   // Parts that fail stop new ones from starting; in-flight parts get this signal too.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const ctx = contextFor(tape, plan, signal);
+  const ctx = uploadContext(tape, plan, signal);
   const hooks = { signal };
 
   const done = new Map<number, PartReceipt>();
