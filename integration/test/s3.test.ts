@@ -11,14 +11,27 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { abortUpload, FileChangedError, openTape, uploadStatus, uploadTape, type PartBody, type RetryPolicy, type UploadEvent, type UploadOptions } from "@tartape/core";
-import { multipartEtag, s3Target, type S3TargetOptions } from "@tartape/s3";
+import {
+  abortUpload,
+  FileChangedError,
+  openTape,
+  TargetError,
+  uploadStatus,
+  uploadTape,
+  type PartBody,
+  type RetryPolicy,
+  type UploadContext,
+  type UploadEvent,
+  type UploadOptions,
+} from "@tartape/core";
+import { multipartEtag, s3Target, type S3Target, type S3TargetOptions } from "@tartape/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../src/index.js";
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
@@ -273,6 +286,69 @@ describe("abortUpload", () => {
     await t.abort(uploadId, ctx);
     await expect(t.abort(uploadId, ctx)).resolves.toBeUndefined();
     expect(await t.listParts(uploadId, ctx)).toBeNull();
+  });
+});
+
+describe("an upload the server created but the index never recorded", () => {
+  /**
+   * The S3 target, except that its first createUpload fails after MinIO created
+   * the upload and before the id reaches the driver; `created` collects those ids.
+   */
+  function failingAfterCreate(t: S3Target, created: string[], failure: () => Error): S3Target {
+    let failed = false;
+    const wrapper = Object.create(t) as S3Target;
+    wrapper.createUpload = async (ctx: UploadContext) => {
+      const uploadId = await t.createUpload(ctx);
+      if (failed) return uploadId;
+      failed = true;
+      created.push(uploadId);
+      throw failure();
+    };
+    return wrapper;
+  }
+
+  it("a run killed right after CreateMultipartUpload leaves an upload nobody knows; the next run aborts it and completes the object", async () => {
+    const dir = treeOfTapeSize(2 * PART);
+    const key = freshKey("orphan");
+    // Another key under the same prefix, with an upload begun in the same minute: not ours to abort.
+    const neighbour = `${key}.other`;
+    const theirs = (await admin.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: neighbour }))).UploadId!;
+    const orphans: string[] = [];
+    const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
+    await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
+    expect(orphans).toHaveLength(1);
+    expect(await pendingUploads(key)).toEqual(orphans);
+
+    const result = await upload(dir, key).run;
+    expect(result).toMatchObject({ status: "completed", unrecorded: { discarded: orphans } });
+    expect(result.uploadId).not.toBe(orphans[0]);
+    expect(await pendingUploads(key)).toEqual([]);
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    expect(await pendingUploads(neighbour)).toEqual([theirs]);
+    await admin.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: neighbour, UploadId: theirs }));
+  });
+
+  it("a CreateMultipartUpload whose answer was lost is sent again, and the upload the first one made is aborted at once", async () => {
+    const dir = treeOfTapeSize(PART);
+    const key = freshKey("lost-create");
+    const orphans: string[] = [];
+    const lossy = failingAfterCreate(target(key), orphans, () => new TargetError("TARGET_ERROR", "connection reset before the answer", { retryable: true }));
+    const result = await uploadTape(dir, lossy, { retry: FAST_RETRY });
+    expect(orphans).toHaveLength(1);
+    expect(result).toMatchObject({ status: "completed", unrecorded: { discarded: orphans } });
+    expect(result.uploadId).not.toBe(orphans[0]);
+    expect(await pendingUploads(key)).toEqual([]);
+    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+  });
+
+  it("abortUpload aborts such an upload too", async () => {
+    const dir = treeOfTapeSize(PART);
+    const key = freshKey("orphan-abort");
+    const orphans: string[] = [];
+    const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
+    await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
+    expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, unrecorded: orphans });
+    expect(await pendingUploads(key)).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ export type { SkippedEntry } from "./scan/scan.js";
 export { Tape, openTape, type OpenTapeOptions, type RangeOptions, type ReadStreamOptions } from "./tape/tape.js";
 export { Volume, VolumeStream, type VolumeManifestItem, type VolumeSlice, type VolumeOpenOptions } from "./tape/volume.js";
 export type { VerifyOptions, VerifyReport, Difference } from "./tape/verify.js";
-export { TapeIndex, type TapeMeta, type UploadRecord, type PartRecord } from "./index/tape-index.js";
+export { TapeIndex, type TapeMeta, type UploadRecord, type UploadIntent, type PartRecord } from "./index/tape-index.js";
 export { FORMAT_VERSION } from "./index/schema.js";
 export { encodeHeader, splitUstarPath, headerMode, PAX_HEADER_NAME, BLOCK_SIZE, FOOTER_SIZE, type HeaderFields } from "./tar/header.js";
 export type {
@@ -18,6 +18,7 @@ export type {
   ServerPart,
   UploadContext,
   CompletedObject,
+  UnrecordedCreation,
 } from "./upload/target.js";
 export { uploadTape, type UploadOptions, type UploadResult, type UploadEvent } from "./upload/upload-tape.js";
 export { uploadStatus, abortUpload, type UploadStatus, type AbortResult } from "./upload/manage.js";

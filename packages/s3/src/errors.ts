@@ -117,7 +117,7 @@ function authMessage(name: string, err: unknown, ctx: S3RequestContext): string 
     default:
       return (
         `${where} denied access (${describe(err)}). The credentials need s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts and s3:AbortMultipartUpload ` +
-        `on this bucket and key.`
+        `on this bucket and key, and s3:ListBucketMultipartUploads on the bucket to find uploads a killed run left behind.`
       );
   }
 }

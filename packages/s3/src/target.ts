@@ -24,12 +24,14 @@ import {
   type ServerPart,
   type Target,
   type TargetLimits,
+  type UnrecordedCreation,
   type UploadContext,
 } from "@tartape/core";
 import { createS3Client, describeEndpoint, type S3ConnectionOptions } from "./client.js";
 import { isNotFound, isS3Error, statusOf, toTargetError, type S3RequestContext } from "./errors.js";
 import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart } from "./stream-part.js";
+import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
 import { checkS3Location } from "./url.js";
 
 const MiB = 1024 * 1024;
@@ -218,6 +220,12 @@ export class S3Target implements Target {
       if (isS3Error(err, "NoSuchUpload")) return;
       throw this.failure(err, "AbortMultipartUpload", uploadId);
     }
+  }
+
+  /** Uploads of this key created while the driver was creating one, whose ids it never recorded (see unrecorded-uploads.ts). */
+  async abortUnrecorded(ctx: UploadContext, creation: UnrecordedCreation): Promise<string[]> {
+    const failure = (err: unknown, operation: string, uploadId?: string) => this.failure(err, operation, uploadId);
+    return abortUnrecordedUploads({ client: this.client, bucket: this.bucket, key: this.key, signal: ctx.signal, failure }, creation);
   }
 
   async findCompleted(ctx: UploadContext): Promise<CompletedObject | null> {

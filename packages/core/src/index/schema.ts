@@ -2,6 +2,10 @@
  * The SQLite schema of `.tartape/index.db`. Entries are stored in tape order
  * with their byte ranges; `entries_by_end` makes "which entry holds byte N" a
  * B-tree lookup. Upload state lives beside them, keyed by target id.
+ *
+ * Tables added later are created on open by CREATE TABLE IF NOT EXISTS, so
+ * FORMAT_VERSION changes only when existing tables change: an index of an
+ * earlier version gains the new tables empty, and an earlier version ignores them.
  */
 export const FORMAT_VERSION = "tartape-ts/1";
 
@@ -38,6 +42,19 @@ CREATE TABLE IF NOT EXISTS uploads (
   created_at   TEXT NOT NULL,
   updated_at   TEXT NOT NULL,
   result       TEXT
+) STRICT;
+
+-- A createUpload under way, written before the server is asked and settled once its id is in
+-- uploads: a row left over names an upload the server may hold that nobody would finish or abort.
+CREATE TABLE IF NOT EXISTS upload_intents (
+  id               INTEGER PRIMARY KEY,
+  target_id        TEXT NOT NULL,
+  fingerprint      TEXT NOT NULL,
+  part_size        INTEGER NOT NULL,
+  part_count       INTEGER NOT NULL,
+  total_size       INTEGER NOT NULL,
+  started_at       TEXT NOT NULL,
+  last_attempt_at  TEXT NOT NULL
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS upload_parts (

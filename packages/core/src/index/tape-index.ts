@@ -37,6 +37,20 @@ export interface UploadRecord {
   readonly result: unknown;
 }
 
+/** A createUpload that began and whose upload id may not be in `uploads` (see Target.abortUnrecorded). */
+export interface UploadIntent {
+  readonly id: number;
+  readonly targetId: string;
+  readonly fingerprint: string;
+  readonly partSize: number;
+  readonly partCount: number;
+  readonly totalSize: number;
+  readonly startedAt: string;
+  readonly lastAttemptAt: string;
+}
+
+type UploadFacts = Pick<UploadRecord, "targetId" | "fingerprint" | "uploadId" | "partSize" | "partCount" | "totalSize">;
+
 export interface PartRecord {
   readonly number: number;
   readonly start: number;
@@ -273,10 +287,15 @@ export class TapeIndex {
     return (this.db.prepare("SELECT * FROM uploads ORDER BY created_at").all() as Array<Record<string, unknown>>).map(toUpload);
   }
 
-  /** Starts tracking a new upload for the target, discarding any earlier state for it. */
-  beginUpload(u: Pick<UploadRecord, "targetId" | "fingerprint" | "uploadId" | "partSize" | "partCount" | "totalSize">): void {
+  /**
+   * Starts tracking a new upload for the target, discarding any earlier state for it.
+   * `settledIntent`: the intent this upload's creation recorded, forgotten in the same
+   * transaction, so there is never a moment when neither the id nor the intent is written.
+   */
+  beginUpload(u: UploadFacts, settledIntent?: number): void {
     const t = now();
     this.db.transaction(() => {
+      if (settledIntent !== undefined) this.forgetIntent(settledIntent);
       this.db.prepare("DELETE FROM uploads WHERE target_id = ?").run(u.targetId);
       this.db
         .prepare(
@@ -285,6 +304,42 @@ export class TapeIndex {
         )
         .run(u.targetId, u.fingerprint, u.uploadId, u.partSize, u.partCount, u.totalSize, t, t);
     })();
+  }
+
+  /** Records that an upload is about to be created for the target; returns the intent's id. */
+  recordIntent(u: Omit<UploadFacts, "uploadId">): number {
+    const t = now();
+    const result = this.db
+      .prepare(
+        `INSERT INTO upload_intents (target_id, fingerprint, part_size, part_count, total_size, started_at, last_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(u.targetId, u.fingerprint, u.partSize, u.partCount, u.totalSize, t, t);
+    return Number(result.lastInsertRowid);
+  }
+
+  /** Notes that another createUpload attempt of the intent begins now. */
+  touchIntent(id: number): void {
+    this.db.prepare("UPDATE upload_intents SET last_attempt_at = ? WHERE id = ?").run(now(), id);
+  }
+
+  /** Intents of the target not yet settled, oldest first. */
+  intents(targetId: string): UploadIntent[] {
+    const rows = this.db.prepare("SELECT * FROM upload_intents WHERE target_id = ? ORDER BY id").all(targetId) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      targetId: String(r.target_id),
+      fingerprint: String(r.fingerprint),
+      partSize: Number(r.part_size),
+      partCount: Number(r.part_count),
+      totalSize: Number(r.total_size),
+      startedAt: String(r.started_at),
+      lastAttemptAt: String(r.last_attempt_at),
+    }));
+  }
+
+  forgetIntent(id: number): void {
+    this.db.prepare("DELETE FROM upload_intents WHERE id = ?").run(id);
   }
 
   /** Records one part the server acknowledged. Called only after the acknowledgement. */

@@ -4,6 +4,7 @@ import { defaultIndexPath } from "../record.js";
 import { openTape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
+import { discardUnrecorded } from "./unrecorded.js";
 import type { Target } from "./target.js";
 
 export interface UploadStatus {
@@ -55,19 +56,26 @@ export interface AbortResult {
   /** False when the index had no unfinished upload for this target. */
   readonly aborted: boolean;
   readonly uploadId?: string;
+  /** Uploads the server held whose ids the index never recorded (a run killed while creating one), aborted too. */
+  readonly unrecorded?: readonly string[];
 }
 
-/** Aborts the unfinished upload to `target` (the server discards its parts) and forgets it in the index. */
+/**
+ * Aborts the unfinished upload to `target` (the server discards its parts) and forgets it in the index,
+ * and with it any upload a run created on the server but never recorded.
+ */
 export async function abortUpload(dir: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal } = {}): Promise<AbortResult> {
   const root = path.resolve(dir);
   const tape = openTape(root, { indexPath: options.indexPath ?? defaultIndexPath(root) });
   try {
+    const unrecorded = await discardUnrecorded(tape, target, options.retry, options.signal);
+    const extra = unrecorded !== null && unrecorded.length > 0 ? { unrecorded } : {};
     const state = tape.index.upload(target.id);
-    if (!state || state.status !== "in-progress") return { aborted: false };
+    if (!state || state.status !== "in-progress") return { aborted: false, ...extra };
     const ctx = uploadContext(tape, state, options.signal);
     await withRetry(() => target.abort(state.uploadId, ctx), options.retry, options.signal ? { signal: options.signal } : {});
     tape.index.deleteUpload(target.id);
-    return { aborted: true, uploadId: state.uploadId };
+    return { aborted: true, uploadId: state.uploadId, ...extra };
   } finally {
     tape.close();
   }

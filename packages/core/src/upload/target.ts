@@ -65,6 +65,16 @@ export interface CompletedObject {
   readonly location?: string;
 }
 
+/** A createUpload whose result the index may never have recorded: when it ran, and which uploads must stay. */
+export interface UnrecordedCreation {
+  /** Just before the first attempt, by this machine's clock. */
+  readonly startedAt: Date;
+  /** Just before the last attempt began, by this machine's clock. */
+  readonly lastAttemptAt: Date;
+  /** Upload ids the index knows of: never discarded. */
+  readonly keep: readonly string[];
+}
+
 /**
  * Where a tape goes. A target maps parts onto one service's multipart API and
  * maps that service's failures onto TargetError; everything else (planning,
@@ -93,4 +103,17 @@ export interface Target {
   abort(uploadId: string, ctx: UploadContext): Promise<void>;
   /** Optional: whether the destination already holds this tape's finished object (when the index does not know). */
   findCompleted?(ctx: UploadContext): Promise<CompletedObject | null>;
+  /**
+   * Optional: discards uploads that createUpload started on the server during
+   * `creation` but whose ids never reached the index (the process died before
+   * recording it, or an answer was lost and the call sent again). Returns the
+   * ids discarded; idempotent. Only a target whose createUpload makes a
+   * server-side object with an id of the server's choosing needs it (S3). The
+   * others leave nothing the next createUpload does not reuse: Azure and GCS
+   * derive the upload id from the fingerprint and create nothing on the server
+   * (Azure's staged blocks expire by themselves), and the file target's empty
+   * partial file is named after the fingerprint and truncated again by the
+   * next run (only a re-recording in between leaves the old one, empty).
+   */
+  abortUnrecorded?(ctx: UploadContext, creation: UnrecordedCreation): Promise<string[]>;
 }

@@ -17,6 +17,7 @@ import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
+import { createAndRecord, UnrecordedCleanup, type UnrecordedReport } from "./unrecorded.js";
 import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } from "./target.js";
 
 /** Fine-grained happenings, for logs and tests. */
@@ -71,6 +72,12 @@ export interface UploadResult {
   readonly bytesUploaded: number;
   readonly bytesSkipped: number;
   readonly object: CompletedObject;
+  /**
+   * Present when an earlier createUpload may have left an upload on the server
+   * without the index learning its id (a run killed at that moment, or an
+   * answer lost and the call sent again): what looking for those found.
+   */
+  readonly unrecorded?: UnrecordedReport;
 }
 
 /** Tapes this call recorded itself: a restart need not record them again. */
@@ -114,7 +121,10 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   options.signal?.throwIfAborted();
 
   let tape = await openOrRecord(root, options, emit);
+  const cleanup = new UnrecordedCleanup(target, options.retry);
+  const withReport = (result: UploadResult): UploadResult => (cleanup.report ? { ...result, unrecorded: cleanup.report } : result);
   try {
+    await cleanup.run(tape, options.signal);
     let state = tape.index.upload(target.id);
 
     if (options.restart) {
@@ -137,7 +147,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
           "so the parts already uploaded belong to another tape. Run again with restart: true (CLI: --restart) to abort that upload and start over.",
       );
     }
-    if (state?.status === "completed") return alreadyComplete(tape, target, state);
+    if (state?.status === "completed") return withReport(alreadyComplete(tape, target, state));
 
     // Parts uploaded earlier are only valid if no file changed since recording.
     const changed = await changedPaths(tape);
@@ -154,7 +164,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       tape = await openOrRecord(root, options, emit, true);
     }
 
-    return await runUpload(tape, target, state, options, emit);
+    return withReport(await runUpload(tape, target, state, options, emit, cleanup));
   } finally {
     tape.close();
   }
@@ -181,7 +191,14 @@ function alreadyComplete(tape: Tape, target: Target, state: UploadRecord): Uploa
   };
 }
 
-async function runUpload(tape: Tape, target: Target, state: UploadRecord | undefined, options: UploadOptions, emit: (e: UploadEvent) => void): Promise<UploadResult> {
+async function runUpload(
+  tape: Tape,
+  target: Target,
+  state: UploadRecord | undefined,
+  options: UploadOptions,
+  emit: (e: UploadEvent) => void,
+  cleanup: UnrecordedCleanup,
+): Promise<UploadResult> {
   const index = tape.index;
   const plan: PartPlan = state
     ? { partSize: state.partSize, partCount: state.partCount }
@@ -206,7 +223,7 @@ async function runUpload(tape: Tape, target: Target, state: UploadRecord | undef
         index.completeUpload(target.id, finished);
         return alreadyComplete(tape, target, { ...state, result: finished });
       }
-      uploadId = await startUpload(tape, target, plan, ctx, options, emit);
+      uploadId = await startUpload(tape, target, plan, ctx, options, emit, cleanup);
     } else {
       const serverByNumber = new Map(onServer.map((p) => [p.number, p]));
       const stale: number[] = [];
@@ -225,7 +242,7 @@ async function runUpload(tape: Tape, target: Target, state: UploadRecord | undef
       index.completeUpload(target.id, finished);
       return alreadyComplete(tape, target, index.upload(target.id) as UploadRecord);
     }
-    uploadId = await startUpload(tape, target, plan, ctx, options, emit);
+    uploadId = await startUpload(tape, target, plan, ctx, options, emit, cleanup);
   }
 
   const progress = new ProgressTracker(tape.totalSize, plan.partCount, options.onProgress);
@@ -324,10 +341,18 @@ async function runUpload(tape: Tape, target: Target, state: UploadRecord | undef
   };
 }
 
-async function startUpload(tape: Tape, target: Target, plan: PartPlan, ctx: UploadContext, options: UploadOptions, emit: (e: UploadEvent) => void): Promise<string> {
-  const uploadId = await withRetry(() => target.createUpload(ctx), options.retry, { signal: ctx.signal });
-  // Recorded before any part is sent, so a crash from here on can still be resumed or aborted.
-  tape.index.beginUpload({ targetId: target.id, fingerprint: tape.fingerprint, uploadId, partSize: plan.partSize, partCount: plan.partCount, totalSize: tape.totalSize });
+async function startUpload(
+  tape: Tape,
+  target: Target,
+  plan: PartPlan,
+  ctx: UploadContext,
+  options: UploadOptions,
+  emit: (e: UploadEvent) => void,
+  cleanup: UnrecordedCleanup,
+): Promise<string> {
+  const { uploadId, unsettled } = await createAndRecord(tape, target, plan, ctx, options.retry);
   emit({ type: "upload-created", uploadId });
+  // An attempt whose answer was lost may have created an upload too.
+  if (unsettled) await cleanup.run(tape, ctx.signal);
   return uploadId;
 }
