@@ -11,7 +11,7 @@ import { ABORT_MARKER_METADATA, AzureTarget, azureTarget, blockIdFor, FINGERPRIN
 import { abortUpload, openTape, record, uploadTape, type PartBody, type UploadContext, type UploadEvent } from "@tartape/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureHarness } from "../src/scenarios/azure-harness.js";
-import { tapeFacts, type TapeFacts } from "../src/scenarios/support/digest.js";
+import { sha256, tapeFacts, type TapeFacts } from "../src/scenarios/support/digest.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { mixedTree, singleFileTree } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
@@ -27,10 +27,6 @@ function blobOf(key: string): BlockBlobClient {
   const { url, env } = harness.cli(key);
   const { container, blob } = parseAzureUrl(url);
   return BlobServiceClient.fromConnectionString(env["AZURE_STORAGE_CONNECTION_STRING"]!).getContainerClient(container).getBlockBlobClient(blob);
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** The blob is the tape byte for byte, committed from tartape's own blocks, with nothing left over. */

@@ -41,6 +41,7 @@ import {
 } from "@tartape/gcs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, gcsClientOptions, startFakeGcs, startFaultProxy, type FakeGcsServer, type FaultProxy } from "../src/index.js";
+import { sha256, tapeFacts } from "../src/scenarios/support/digest.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
@@ -112,6 +113,14 @@ async function tapeBytes(dir: string): Promise<Buffer> {
 async function objectBytes(key: string): Promise<Buffer> {
   const [bytes] = await bucket.file(key).download();
   return bytes;
+}
+
+/** The object at `key` is the recorded tape of `dir`, byte for byte (length and SHA-256, so the failure says which). */
+async function expectObjectIsTape(key: string, dir: string): Promise<void> {
+  const tape = await tapeFacts(dir);
+  const object = await objectBytes(key);
+  expect(object.length, "object size vs. tape size").toBe(tape.totalSize);
+  expect(sha256(object), "SHA-256 of the object vs. the tape").toBe(tape.sha256);
 }
 
 async function objectExists(key: string): Promise<boolean> {
@@ -205,11 +214,8 @@ describe("round trip: the object is the tape, byte for byte, and nothing tempora
     const result = await run;
     expect(result).toMatchObject({ status: "completed", totalSize: size, partCount: parts, partsUploaded: parts });
 
+    await expectObjectIsTape(key, dir);
     const tape = await tapeBytes(dir);
-    expect(tape.length).toBe(size);
-    const object = await objectBytes(key);
-    expect(object.length).toBe(size);
-    expect(object.equals(tape)).toBe(true);
     const [metadata] = await bucket.file(key).getMetadata();
     // The CRC32C the service computed for the composed object is the tape's, computed here independently.
     expect(metadata.crc32c).toBe(crc32cToBase64(crc32c(tape)));
@@ -243,7 +249,7 @@ describe("resume", () => {
     expect(partsOf(second.events, "part-start")).toEqual(missing);
     expect(second.events.find((e) => e.type === "upload-resumed")).toMatchObject({ uploadId: first.uploadId, partsOnServer: first.done.size });
     expect(result).toMatchObject({ status: "completed", uploadId: first.uploadId, partsSkipped: first.done.size, partsUploaded: missing.length });
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await temporaries(key)).toEqual([]);
   });
 
@@ -261,7 +267,7 @@ describe("resume", () => {
     // The names derive from the tape, so the new upload lives under the same prefix.
     expect(result).toMatchObject({ status: "completed", uploadId: first.uploadId, partsSkipped: 0, partsUploaded: 4 });
     expect(partsOf(second.events, "part-start")).toEqual([1, 2, 3, 4]);
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await temporaries(key)).toEqual([]);
   });
 
@@ -276,7 +282,7 @@ describe("resume", () => {
     expect(partsOf(second.events, "part-start").filter((n, i, all) => all.indexOf(n) === i)).toEqual([1, 3]);
     expect(second.events.some((e) => e.type === "part-retry" && e.part.number === 1), "the stale part 1 was replaced, then sent").toBe(true);
     expect(result).toMatchObject({ status: "completed", partsSkipped: 1, partsUploaded: 2 });
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await temporaries(key)).toEqual([]);
   });
 
@@ -332,7 +338,7 @@ describe("resume", () => {
 
     const result = await upload(dir, key).run;
     expect(result.status).toBe("completed");
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
   });
 });
 
@@ -426,7 +432,7 @@ describe("faults between tartape and the server", () => {
     } finally {
       proxy.clearFaults();
     }
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await temporaries(key)).toEqual([]);
   });
 });

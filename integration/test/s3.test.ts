@@ -37,6 +37,7 @@ import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy,
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
 import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
+import { sha256, tapeFacts } from "../src/scenarios/support/digest.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 
 const MiB = 1024 * 1024;
@@ -116,6 +117,14 @@ async function objectBytes(key: string): Promise<Buffer> {
   return Buffer.from(await out.Body!.transformToByteArray());
 }
 
+/** The object at `key` is the recorded tape of `dir`, byte for byte (length and SHA-256, so the failure says which). */
+async function expectObjectIsTape(key: string, dir: string): Promise<void> {
+  const tape = await tapeFacts(dir);
+  const object = await objectBytes(key);
+  expect(object.length, "object size vs. tape size").toBe(tape.totalSize);
+  expect(sha256(object), "SHA-256 of the object vs. the tape").toBe(tape.sha256);
+}
+
 /** The ETag S3 must give the tape cut in parts of `partSize`: computed here from the tape, independently of the target. */
 function expectedEtag(tape: Buffer, partSize: number): string {
   const md5s: string[] = [];
@@ -177,11 +186,8 @@ describe("round trip: the object is the tape, byte for byte", () => {
     expect(result.partCount).toBe(parts);
     expect(result.partsUploaded).toBe(parts);
 
+    await expectObjectIsTape(key, dir);
     const tape = await tapeBytes(dir);
-    expect(tape.length).toBe(size);
-    const object = await objectBytes(key);
-    expect(object.length).toBe(size);
-    expect(object.equals(tape)).toBe(true);
     // The ETag the server computed is the one the tape's own parts make.
     expect(result.object.etag).toBe(expectedEtag(tape, PART));
     const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -210,7 +216,7 @@ describe("resume", () => {
     expect(partsOf(second.events, "part-start").sort((a, b) => a - b)).toEqual(missing);
     expect(second.events.find((e) => e.type === "upload-resumed")).toMatchObject({ uploadId: first.uploadId, partsOnServer: first.done.size });
     expect(result).toMatchObject({ status: "completed", uploadId: first.uploadId, partsSkipped: first.done.size, partsUploaded: missing.length });
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
   });
 
   it("when the upload was aborted behind its back, starts a new one and uploads every part", async () => {
@@ -227,7 +233,7 @@ describe("resume", () => {
     expect(result.uploadId).not.toBe(first.uploadId);
     expect(result).toMatchObject({ status: "completed", partsSkipped: 0, partsUploaded: 4 });
     expect(partsOf(second.events, "part-start").sort()).toEqual([1, 2, 3, 4]);
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await pendingUploads(key)).toEqual([]);
   });
 
@@ -260,7 +266,7 @@ describe("resume", () => {
 
     const result = await upload(dir, key).run;
     expect(result.status).toBe("completed");
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
   });
 });
 
@@ -323,7 +329,7 @@ describe("an upload the server created but the index never recorded", () => {
     expect(result).toMatchObject({ status: "completed", unrecorded: { discarded: orphans } });
     expect(result.uploadId).not.toBe(orphans[0]);
     expect(await pendingUploads(key)).toEqual([]);
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await pendingUploads(neighbour)).toEqual([theirs]);
     await admin.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: neighbour, UploadId: theirs }));
   });
@@ -338,7 +344,7 @@ describe("an upload the server created but the index never recorded", () => {
     expect(result).toMatchObject({ status: "completed", unrecorded: { discarded: orphans } });
     expect(result.uploadId).not.toBe(orphans[0]);
     expect(await pendingUploads(key)).toEqual([]);
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
   });
 
   it("abortUpload aborts such an upload too", async () => {
@@ -418,7 +424,7 @@ describe("faults between tartape and the server", () => {
     } finally {
       proxy.clearFaults();
     }
-    expect((await objectBytes(key)).equals(await tapeBytes(dir))).toBe(true);
+    await expectObjectIsTape(key, dir);
     expect(await pendingUploads(key)).toEqual([]);
   });
 });
