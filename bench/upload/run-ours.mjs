@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One upload with tartape's driver and S3 target, in a process of its own.
-// Job: { dir, indexPath, endpoint, region, accessKeyId, secretAccessKey, bucket, key, partSize, concurrency }.
+// Job: { dir, indexPath, endpoint, region, accessKeyId, secretAccessKey, bucket, key, partSize, concurrency, s3Checksum? }.
 import { uploadTape } from "@tartape/core";
 import { s3Target } from "@tartape/s3";
 import { measure, readJob } from "./child.mjs";
@@ -14,6 +14,7 @@ await measure(async () => {
     bucket: job.bucket,
     key: job.key,
     partSize: job.partSize,
+    ...(job.s3Checksum ? { checksum: job.s3Checksum } : {}),
   });
   const result = await uploadTape(job.dir, target, { concurrency: job.concurrency, indexPath: job.indexPath, fixedPartSize: true });
   if (result.status !== "completed" || result.partsSkipped !== 0) {

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Target } from "@tartape/core";
-import { S3_LIMITS, s3Target, type S3TargetOptions } from "@tartape/s3";
+import { S3_LIMITS, s3Target, type S3Checksum, type S3TargetOptions } from "@tartape/s3";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../index.js";
 import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
 import { ProxyFaults } from "./proxy-faults.js";
@@ -58,12 +58,17 @@ export async function createBucketWhenReady(client: S3Client, bucket: string, ti
 const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
 
 class S3Harness implements TargetHarness {
-  readonly name = "s3";
+  readonly name: string;
   readonly minPartSize = S3_LIMITS.minPartSize;
   readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
   private running: Running | null = null;
   private keys = 0;
   private readonly runTag = randomBytes(3).toString("hex");
+
+  /** `checksum`: the part checksum every target and CLI run of this harness uses (the target's default when absent). */
+  constructor(private readonly checksum?: S3Checksum) {
+    this.name = checksum ? `s3 (checksum ${checksum})` : "s3";
+  }
 
   async setup(): Promise<void> {
     const minio = await startMinio();
@@ -111,7 +116,13 @@ class S3Harness implements TargetHarness {
   /** Everything a target needs to reach MinIO, but the bucket and key. */
   private connection(overrides: Partial<S3TargetOptions> = {}): Omit<S3TargetOptions, "bucket" | "key"> {
     const { minio } = this.state();
-    return { endpoint: minio.endpoint, region: minio.region, credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey }, ...overrides };
+    return {
+      endpoint: minio.endpoint,
+      region: minio.region,
+      credentials: { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey },
+      ...(this.checksum ? { checksum: this.checksum } : {}),
+      ...overrides,
+    };
   }
 
   freshKey(label: string): string {
@@ -158,7 +169,7 @@ class S3Harness implements TargetHarness {
     const { minio } = this.state();
     return {
       url: `s3://${BUCKET}/${key}`,
-      args: ["--endpoint", this.endpoint(options)],
+      args: ["--endpoint", this.endpoint(options), ...(this.checksum ? ["--checksum", this.checksum] : [])],
       env: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region },
     };
   }
@@ -176,6 +187,6 @@ class S3Harness implements TargetHarness {
   }
 }
 
-export function s3Harness(): TargetHarness {
-  return new S3Harness();
+export function s3Harness(options: { checksum?: S3Checksum } = {}): TargetHarness {
+  return new S3Harness(options.checksum);
 }

@@ -30,8 +30,9 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     // The driver retries every call with its own backoff, and a part with a fresh stream; SDK retries would stack on top.
     maxAttempts: 1,
-    // Parts carry Content-MD5, which every S3-compatible server checks. The SDK's default would
-    // add a CRC32 trailer in aws-chunked encoding, which some S3-compatible servers refuse.
+    // The target asks for a part's checksum itself: Content-MD5, which every S3-compatible server
+    // checks, or (checksum: "crc32") the CRC32 trailer in aws-chunked encoding, which some refuse.
+    // The SDK's default would add that trailer to every request.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {

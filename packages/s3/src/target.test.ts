@@ -20,6 +20,16 @@ describe("s3Target", () => {
     expect(s3Target({ bucket: "b-1", key: "k", endpoint: "https://127.0.0.1:9000", credentials }).id).toBe(a.id);
   });
 
+  it("keeps an upload with CRC32 parts apart from one with Content-MD5 parts: S3 wants one kind per upload", () => {
+    const md5 = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials });
+    const crc = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "crc32" });
+    expect(md5.checksum).toBe("md5");
+    expect(s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "md5" }).id).toBe(md5.id);
+    expect(crc.id).toBe("s3://b-1/k?endpoint=127.0.0.1:9000&checksum=crc32");
+    expect(s3Target({ bucket: "b-1", key: "k", region: "eu-west-1", credentials, checksum: "crc32" }).id).toBe("s3://b-1/k?checksum=crc32");
+    expect(() => s3Target({ bucket: "b-1", key: "k", credentials, checksum: "sha1" as never })).toThrow(/checksum must be md5 or crc32, not "sha1"/);
+  });
+
   it("has S3's limits: parts of 5 MiB to 5 GiB, at most 10,000", () => {
     expect(S3_LIMITS).toEqual({ minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: 10_000 });
     const t = s3Target({ bucket: "b-1", key: "k", region: "us-east-1", credentials, partSize: 8 * MiB, limits: { maxParts: 2 } });

@@ -7,6 +7,7 @@ export interface ConnectionFlags {
   readonly pathStyle?: boolean;
   readonly region?: string;
   readonly connectionString?: string;
+  readonly checksum?: string;
 }
 
 export function addConnectionFlags(command: Command): Command {
@@ -14,6 +15,7 @@ export function addConnectionFlags(command: Command): Command {
     .option("--endpoint <url>", "S3-compatible endpoint (default $AWS_ENDPOINT_URL) or GCS API endpoint (default $STORAGE_EMULATOR_HOST)")
     .option("--path-style", "S3: address buckets as <endpoint>/<bucket> (the default with a custom endpoint)")
     .option("--region <region>", "S3 region (default $AWS_REGION)")
+    .option("--checksum <kind>", "S3: what each part carries for the server to check: md5 (Content-MD5, the default, every S3-compatible server) or crc32 (a CRC32 trailer: less CPU, works with SSE-KMS; AWS, MinIO)")
     .option("--connection-string <string>", "Azure Storage connection string (default $AZURE_STORAGE_CONNECTION_STRING, which keeps it out of `ps`)");
 }
 
@@ -24,5 +26,6 @@ export function connectionOptions(flags: ConnectionFlags, partSize?: number): Co
     region: flags.region,
     pathStyle: flags.pathStyle,
     connectionString: flags.connectionString,
+    checksum: flags.checksum,
   };
 }

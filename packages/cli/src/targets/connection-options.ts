@@ -10,6 +10,8 @@ export interface ConnectionOptions {
   readonly pathStyle?: boolean | undefined;
   /** Azure Storage connection string (`--connection-string`). */
   readonly connectionString?: string | undefined;
+  /** S3 part checksum, `md5` or `crc32` (`--checksum`); checked by the S3 target. */
+  readonly checksum?: string | undefined;
 }
 
 /** The environment variables the providers read; `process.env` unless a caller passes its own. */

@@ -4,7 +4,7 @@ import { envValue, type ConnectionOptions, type Environment } from "./connection
 
 export async function s3TargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
   // Loaded on demand: the AWS SDK is large, and only uploads to S3 need it.
-  const { s3Target, parseS3Url } = await import("@tartape/s3");
+  const { s3Target, parseS3Url, parseS3Checksum } = await import("@tartape/s3");
   const { bucket, key } = parseS3Url(url);
   const endpoint = options.endpoint ?? envValue(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
   const region = options.region ?? envValue(env, "AWS_REGION", "AWS_DEFAULT_REGION");
@@ -20,5 +20,6 @@ export async function s3TargetFromUrl(url: string, options: ConnectionOptions, e
     // Without both keys the SDK's own chain (profile, instance role, ...) decides.
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
     ...(options.pathStyle ? { forcePathStyle: true } : {}),
+    ...(options.checksum !== undefined ? { checksum: parseS3Checksum(options.checksum, "--checksum") } : {}),
   });
 }

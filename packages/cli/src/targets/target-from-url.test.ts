@@ -26,6 +26,7 @@ describe("targetFromUrl", () => {
     [{ endpoint: "http://127.0.0.1:9000" }, /--endpoint does not apply to .*s3:\/\/ and gs:\/\//],
     [{ region: "eu-west-1" }, /--region does not apply/],
     [{ pathStyle: true }, /--path-style does not apply/],
+    [{ checksum: "crc32" }, /--checksum does not apply/],
   ])("refuses flags that mean nothing for a local file: %j", async (options, message) => {
     await expect(targetFromUrl(path.join(scratch, "b.tar"), options)).rejects.toThrow(message);
   });
@@ -53,6 +54,12 @@ describe("targetFromUrl", () => {
     expect(target.id).toContain("my-bucket");
     expect(target.id).toContain("backups/a.tar");
     expect(target.partSize).toBe(8 * 1024 * 1024);
+  });
+
+  it("passes --checksum to the S3 target, checked", async () => {
+    const env = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" };
+    expect((await targetFromUrl("s3://b-1/a.tar", { checksum: "crc32" }, env)).id).toContain("checksum=crc32");
+    await expect(targetFromUrl("s3://b-1/a.tar", { checksum: "sha1" }, env)).rejects.toThrow('--checksum must be md5 or crc32, not "sha1".');
   });
 
   it("builds an Azure target from a connection string flag", async () => {

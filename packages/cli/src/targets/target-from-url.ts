@@ -14,6 +14,7 @@ const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions;
   { flag: "--endpoint", option: "endpoint", kinds: ["s3", "gs"] },
   { flag: "--region", option: "region", kinds: ["s3"] },
   { flag: "--path-style", option: "pathStyle", kinds: ["s3"] },
+  { flag: "--checksum", option: "checksum", kinds: ["s3"] },
   { flag: "--connection-string", option: "connectionString", kinds: ["az"] },
 ];
 
