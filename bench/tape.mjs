@@ -4,13 +4,13 @@
  * node-tar and tar-stream, all measured in the same run.
  *
  *   node bench/tape.mjs [--quick] [--reps N] [--only big,small,record,seek]
- *                       [--no-tar-stream] [--no-cli] [--no-proto] [--nice N] [--regen]
+ *                       [--no-tar-stream] [--no-cli] [--no-fs-stream] [--nice N] [--regen]
  *   (--help lists every option)
  *
  * "tartape cat" is `node packages/cli/dist/main.js cat <dir> --index <db>` when
  * the CLI is built, plus bench/lib/tape-cat.mjs (openTape().createReadStream()
- * piped to stdout); a "prototype" row shows the reader's opt-in reuseBuffers +
- * syncReads path (bench/lib/tape-cat-reuse.mjs), which Tape does not expose yet.
+ * piped to stdout); for big files a reference row streams the same files'
+ * content (no tar) with Node's own fs.createReadStream (bench/lib/fs-stream-cat.mjs).
  *
  * Data is generated once under bench/.data (reused when present; --regen
  * rebuilds it). Indexes are recorded outside the data folders so that every
@@ -51,8 +51,8 @@ if (flag("--help") || flag("-h")) {
   --seeks N           random offsets for the seek test (default 25)
   --no-tar-stream     skip tar-stream
   --no-cli            do not measure packages/cli even when it is built
-  --no-proto          skip the prototype row: the reader's opt-in reuseBuffers + syncReads,
-                      64 KiB chunks, blocking writes (bench/lib/tape-cat-reuse.mjs)
+  --no-fs-stream      skip the reference row of big files: their content (no tar) streamed with
+                      Node's fs.createReadStream, 1 MiB chunks (bench/lib/fs-stream-cat.mjs)
   --nice N            run every measured pipeline under \`nice -n N\` (e.g. -10 on a busy shared machine)
   --regen             rebuild bench/.data`);
   process.exit(0);
@@ -67,7 +67,7 @@ const treeEntries = Number(opt("--entries", quick ? 10000 : 100000));
 const seekCount = Number(opt("--seeks", 25));
 const only = new Set(opt("--only", "big,small,record,seek").split(","));
 const withTarStream = !flag("--no-tar-stream");
-const withProto = !flag("--no-proto");
+const withFsStream = !flag("--no-fs-stream");
 const niceLevel = opt("--nice", undefined);
 const regen = flag("--regen");
 
@@ -217,7 +217,7 @@ function cliSupportsIndex() {
 }
 const useCli = !flag("--no-cli") && cliSupportsIndex();
 
-function tools(dir, indexPath) {
+function tools(dir, indexPath, { fsStream = false } = {}) {
   const parent = path.dirname(dir);
   const name = path.basename(dir);
   const list = [];
@@ -230,19 +230,15 @@ function tools(dir, indexPath) {
   list.push({ key: "gnu", label: "GNU tar", cmd: `tar -cf - -C ${q(rel(parent))} ${q(name)}` });
   list.push({ key: "node-tar", label: "node-tar", cmd: `${q(NODE)} ${q(rel(lib("node-tar-cat.mjs")))} ${q(rel(dir))}` });
   if (withTarStream) list.push({ key: "tar-stream", label: "tar-stream", cmd: `${q(NODE)} ${q(rel(lib("tar-stream-cat.mjs")))} ${q(rel(dir))}` });
-  if (withProto) {
-    list.push({
-      key: "proto",
-      label: "tartape reuse+sync (prototype)",
-      cmd: `${q(NODE)} ${q(rel(lib("tape-cat-reuse.mjs")))} ${q(rel(dir))} --index ${q(rel(indexPath))} --sync --chunk-size 65536`,
-    });
+  if (fsStream && withFsStream) {
+    list.push({ key: "node-fs", label: "node fs streams (content only)", cmd: `${q(NODE)} ${q(rel(lib("fs-stream-cat.mjs")))} ${q(rel(dir))}` });
   }
   return list;
 }
 
 /** One throughput case: warm-up (counting bytes), then `reps` interleaved timed runs per tool. */
-function throughputCase(title, dir, indexPath) {
-  const list = tools(dir, indexPath);
+function throughputCase(title, dir, indexPath, toolOptions = {}) {
+  const list = tools(dir, indexPath, toolOptions);
   console.log(`\n${title}: ${rel(dir)}`);
   console.log(`  commands (each run as: bash -c 'set -o pipefail; ${gnuTime ? "/usr/bin/time -f \"%M %U %S\" -o <file>" : "node bench/lib/peak-rss.mjs <file>"} <command> | cat > /dev/null'):`);
   for (const t of list) console.log(`    ${t.label.padEnd(30)} ${t.cmd}`);
@@ -293,7 +289,7 @@ let seekRes;
 if (only.has("big")) {
   const dir = bigData();
   const { indexPath } = recordIndex(dir, `big-${bigCount}x${bigMiB}MiB`);
-  cases.push(throughputCase(`(a) ${bigCount} files of ${bigMiB} MiB, warm cache`, dir, indexPath));
+  cases.push(throughputCase(`(a) ${bigCount} files of ${bigMiB} MiB, warm cache`, dir, indexPath, { fsStream: true }));
 }
 if (only.has("small")) {
   const dir = smallData();
@@ -385,7 +381,6 @@ for (const c of cases) {
   const rGnu = tt.mbps / by.gnu.mbps;
   const rNode = tt.mbps / by["node-tar"].mbps;
   console.log(`  ratio ${tt.label}: /GNU tar = ${fmt(rGnu, 2)}x    /node-tar = ${fmt(rNode, 2)}x${by["tar-stream"] ? `    /tar-stream = ${fmt(tt.mbps / by["tar-stream"].mbps, 2)}x` : ""}`);
-  if (by.proto) console.log(`  ratio ${by.proto.label}: /GNU tar = ${fmt(by.proto.mbps / by.gnu.mbps, 2)}x    /node-tar = ${fmt(by.proto.mbps / by["node-tar"].mbps, 2)}x`);
   const ratioTargets = (who, t) => {
     const g = t.mbps / by.gnu.mbps;
     const n = t.mbps / by["node-tar"].mbps;
@@ -396,8 +391,7 @@ for (const c of cases) {
     }
   };
   ratioTargets(tt.label, tt);
-  if (by.proto) ratioTargets("prototype", by.proto);
-  for (const t of c.list) if (t.key.startsWith("tartape") || t.key === "proto") targets.push([`peak RSS < 100 MiB (${t.label}, ${c.title.slice(0, 3)})`, `${fmt(t.peakMiB)} MiB`, t.peakMiB < 100]);
+  for (const t of c.list) if (t.key.startsWith("tartape")) targets.push([`peak RSS < 100 MiB (${t.label}, ${c.title.slice(0, 3)})`, `${fmt(t.peakMiB)} MiB`, t.peakMiB < 100]);
 }
 if (recordRes) {
   console.log(`(c) recording ${fmtInt(recordRes.entries)} entries`);
