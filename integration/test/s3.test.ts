@@ -39,6 +39,7 @@ import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
 import { sha256, tapeFacts } from "../src/scenarios/support/digest.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
+import { runCli } from "../src/scenarios/support/cli-process.js";
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
@@ -354,6 +355,19 @@ describe("an upload the server created but the index never recorded", () => {
     const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
     await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
     expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, unrecorded: orphans });
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+
+  it("tartape abort aborts such an upload and says so", async () => {
+    const dir = treeOfTapeSize(PART);
+    const key = freshKey("orphan-cli-abort");
+    const orphans: string[] = [];
+    const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
+    await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
+    const env = { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region };
+    const exit = await runCli(["abort", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint], env);
+    expect(exit.code, exit.stderr).toBe(0);
+    expect(exit.stdout).toContain(`Also aborted 1 upload(s) an interrupted run had started but never recorded: ${orphans[0]}.`);
     expect(await pendingUploads(key)).toEqual([]);
   });
 });

@@ -18,8 +18,16 @@ export function abortCommand(): Command {
     const location = indexLocation(flags);
     const target = await targetFromUrl(url, connectionOptions(flags));
     const result = await abortUpload(dir, target, location);
+    // Uploads a killed run created on the server but never recorded: aborted as well.
+    const unrecorded = result.unrecorded?.length
+      ? ` Also aborted ${result.unrecorded.length} upload(s) an interrupted run had started but never recorded: ${result.unrecorded.join(", ")}.`
+      : "";
     if (result.aborted) {
-      process.stdout.write(`Aborted upload ${result.uploadId} to ${target.id}; its parts are discarded.\n`);
+      process.stdout.write(`Aborted upload ${result.uploadId} to ${target.id}; its parts are discarded.${unrecorded}\n`);
+      return;
+    }
+    if (unrecorded) {
+      process.stdout.write(`No recorded upload to ${target.id} was unfinished.${unrecorded}\n`);
       return;
     }
     // Nothing to do is not a failure (abort is idempotent), but a typo in <url> should be easy to spot.

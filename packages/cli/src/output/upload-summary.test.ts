@@ -39,4 +39,13 @@ describe("describeUploadResult", () => {
     expect(text).toContain("0 uploaded, 5 skipped");
     expect(text).toContain("--restart");
   });
+
+  it("says which uploads an interrupted run had left unrecorded were cleaned up, and warns when looking failed", () => {
+    const cleaned = describeUploadResult("/data", { ...base, unrecorded: { discarded: ["orphan-1", "orphan-2"] } }, 3000);
+    expect(cleaned).toContain("  cleaned up   2 upload(s) an interrupted run had started but never recorded: orphan-1, orphan-2\n");
+    const failed = describeUploadResult("/data", { ...base, unrecorded: { discarded: [], error: Object.assign(new Error("denied"), { code: "AccessDenied" }) } }, 3000);
+    expect(failed).not.toContain("cleaned up");
+    expect(failed).toContain("warning      could not look for uploads an interrupted run may have left on the server (AccessDenied); the next run looks again");
+    expect(describeUploadResult("/data", base, 3000)).not.toMatch(/cleaned up|warning/);
+  });
 });

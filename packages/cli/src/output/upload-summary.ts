@@ -1,9 +1,24 @@
 /** What an upload run reports when it ends. */
-import type { UploadResult } from "@tartape/core";
+import { describeCause, type UploadResult } from "@tartape/core";
 import { formatBytes, formatDuration, formatRate, formatSizeExact } from "./format.js";
 
 function partsLine(r: UploadResult): string {
   return `  parts        ${r.partCount} of ${formatBytes(r.partSize)}: ${r.partsUploaded} uploaded, ${r.partsSkipped} skipped (already at the destination)`;
+}
+
+/**
+ * Uploads a killed run had created on the server without recording them: what
+ * this run did about them. Said even when all went well, since they were
+ * stored (and, on S3, billed) until now.
+ */
+export function unrecordedLines(r: Pick<UploadResult, "unrecorded">): string[] {
+  const report = r.unrecorded;
+  if (!report) return [];
+  const lines = report.discarded.length > 0 ? [`  cleaned up   ${report.discarded.length} upload(s) an interrupted run had started but never recorded: ${report.discarded.join(", ")}`] : [];
+  if (report.error !== undefined) {
+    lines.push(`  warning      could not look for uploads an interrupted run may have left on the server (${describeCause(report.error)}); the next run looks again`);
+  }
+  return lines;
 }
 
 export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: number): string {
@@ -12,6 +27,7 @@ export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: nu
       `Already complete: ${r.targetId} holds this tape of ${dir}; nothing was sent.`,
       `  tape         ${formatSizeExact(r.totalSize)}, fingerprint ${r.fingerprint.slice(0, 16)}`,
       partsLine(r),
+      ...unrecordedLines(r),
       "  (use --restart to upload it again)",
     ].join("\n") + "\n";
   }
@@ -25,6 +41,6 @@ export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: nu
   ];
   const object = [r.object.etag !== undefined ? `etag ${r.object.etag}` : "", r.object.location !== undefined ? `at ${r.object.location}` : ""].filter(Boolean);
   if (object.length > 0) lines.push(`  object       ${object.join(", ")}`);
-  lines.push(`  upload id    ${r.uploadId}`);
+  lines.push(`  upload id    ${r.uploadId}`, ...unrecordedLines(r));
   return lines.join("\n") + "\n";
 }
