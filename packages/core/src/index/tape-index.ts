@@ -85,11 +85,24 @@ interface EntryRowDb {
 const ENTRY_COLUMNS =
   "id, arc_path, real_path, kind, size, mtime_ns / 1000000000 AS mtime_s, mtime_ns % 1000000000 AS mtime_rest, mode, link_target, start_offset, data_offset, end_offset, md5";
 
-function toEntry(row: EntryRowDb): TapeEntry {
+/** Maps a recorded real path onto where the directory is now. */
+type Relocation = (recordedPath: string) => string;
+
+/**
+ * The real paths of a directory recorded at `from` and found at `to` (moved,
+ * or mounted elsewhere): the same files, the same tape, other real paths.
+ */
+function relocation(from: string, to: string): Relocation {
+  const fromPrefix = from.endsWith("/") ? from : `${from}/`;
+  const toPrefix = to.endsWith("/") ? to : `${to}/`;
+  return (recorded) => (recorded === from ? to : recorded.startsWith(fromPrefix) ? toPrefix + recorded.slice(fromPrefix.length) : recorded);
+}
+
+function toEntry(row: EntryRowDb, relocate: Relocation | null): TapeEntry {
   return {
     index: row.id,
     arcPath: row.arc_path,
-    realPath: row.real_path,
+    realPath: relocate ? relocate(row.real_path) : row.real_path,
     kind: row.kind,
     size: row.size,
     mtimeNs: BigInt(row.mtime_s) * 1_000_000_000n + BigInt(row.mtime_rest),
@@ -110,6 +123,8 @@ const INSERT_BATCH = 64;
 export class TapeIndex {
   readonly path: string;
   readonly db: Database.Database;
+  /** Set when the recorded directory is read from another place than where it was recorded. */
+  private relocate: Relocation | null = null;
 
   private constructor(indexPath: string, db: Database.Database) {
     this.path = indexPath;
@@ -127,7 +142,12 @@ export class TapeIndex {
     return index;
   }
 
-  static open(indexPath: string): TapeIndex {
+  /**
+   * Opens a recorded index. `root`: where the recorded directory is now, when
+   * it may have moved since (real paths, every symbolic link resolved); the
+   * entries' real paths then point there.
+   */
+  static open(indexPath: string, options: { root?: string } = {}): TapeIndex {
     if (!fs.existsSync(indexPath)) throw new IndexNotFoundError(indexPath);
     const index = new TapeIndex(indexPath, TapeIndex.connect(indexPath));
     if (!index.hasMeta()) {
@@ -138,6 +158,10 @@ export class TapeIndex {
     if (version !== FORMAT_VERSION) {
       index.close();
       throw new IndexIncompatibleError(indexPath, version ?? "unknown");
+    }
+    const recordedRoot = index.metaValue("root");
+    if (options.root !== undefined && recordedRoot !== undefined && recordedRoot !== options.root) {
+      index.relocate = relocation(recordedRoot, options.root);
     }
     return index;
   }
@@ -227,13 +251,13 @@ export class TapeIndex {
   entryAt(offset: number): TapeEntry | undefined {
     this._entryAt ??= this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE end_offset > ? ORDER BY end_offset LIMIT 1`);
     const row = this._entryAt.get(offset) as EntryRowDb | undefined;
-    return row ? toEntry(row) : undefined;
+    return row ? toEntry(row, this.relocate) : undefined;
   }
   private _entryAt: Database.Statement | undefined;
 
   entry(index: number): TapeEntry | undefined {
     const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(index) as EntryRowDb | undefined;
-    return row ? toEntry(row) : undefined;
+    return row ? toEntry(row, this.relocate) : undefined;
   }
 
   /**
@@ -257,7 +281,7 @@ export class TapeIndex {
     let size = Math.min(16, pageSize);
     while (nextId <= lastId) {
       const rows = this._page.all(nextId, lastId, size) as EntryRowDb[];
-      for (const row of rows) yield toEntry(row);
+      for (const row of rows) yield toEntry(row, this.relocate);
       if (rows.length < size) return;
       nextId = (rows[rows.length - 1] as EntryRowDb).id + 1;
       size = Math.min(size * 4, pageSize);
@@ -268,7 +292,7 @@ export class TapeIndex {
 
   randomSample(count: number): TapeEntry[] {
     const rows = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY random() LIMIT ?`).all(count) as EntryRowDb[];
-    return rows.map(toEntry).sort((a, b) => a.index - b.index);
+    return rows.map((row) => toEntry(row, this.relocate)).sort((a, b) => a.index - b.index);
   }
 
   setMd5(index: number, md5: string): void {

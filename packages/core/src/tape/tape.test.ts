@@ -311,4 +311,31 @@ describe("openTape", () => {
     expect(tape.entryCount).toBe(entries.length);
     expect(tape.tapeName).toBe(`mix_${tape.fingerprint.slice(0, 8)}`);
   });
+
+  it("reads a directory moved since it was recorded from where it is now: same tape, entries pointing there", async () => {
+    const before = tempDir();
+    const dir = mixedTree(before);
+    await record(dir);
+    const original = openTape(dir);
+    const bytes = await collect(original.createReadStream());
+    original.close();
+
+    const after = `${before}-moved`;
+    fs.renameSync(before, after);
+    const movedDir = path.join(after, path.basename(dir));
+    const moved = openTape(movedDir);
+    try {
+      const realRoot = fs.realpathSync(movedDir);
+      expect([...moved.entries()].every((e) => e.realPath === realRoot || e.realPath.startsWith(`${realRoot}/`))).toBe(true);
+      expect((await collect(moved.createReadStream())).equals(bytes)).toBe(true);
+      expect((await moved.verify({ deep: true })).differences).toEqual([]);
+      // The files read are the ones at the new place: a change there is caught.
+      const victim = [...moved.entries()].find((e) => e.kind === "file" && e.size > 0)!;
+      fs.appendFileSync(victim.realPath, "more");
+      await expect(collect(moved.createReadStream())).rejects.toThrow(victim.realPath);
+    } finally {
+      moved.close();
+      fs.rmSync(after, { recursive: true, force: true });
+    }
+  });
 });

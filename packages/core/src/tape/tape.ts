@@ -139,10 +139,17 @@ export class Tape implements VolumeSource {
   }
 }
 
+/**
+ * Opens the recorded tape of `dir`. Files are read from `dir` as it is now: a
+ * directory moved (or mounted elsewhere) since it was recorded is still the
+ * same tape, as long as its name and contents are the same.
+ */
 export function openTape(dir: string, options: OpenTapeOptions = {}): Tape {
   const root = path.resolve(dir);
   assertDirectory(root);
-  return new Tape(root, TapeIndex.open(path.resolve(options.indexPath ?? defaultIndexPath(root))));
+  // Compared as the recording stored it: every symbolic link in the path resolved.
+  const realRoot = fs.realpathSync(root);
+  return new Tape(root, TapeIndex.open(path.resolve(options.indexPath ?? defaultIndexPath(root)), { root: realRoot }));
 }
 
 export function assertDirectory(dir: string): void {
