@@ -28,6 +28,7 @@ import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeRandomFile } from "./lib/random-file.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
@@ -129,19 +130,6 @@ function runTimed(cmd) {
 }
 
 // ---------------------------------------------------------------- data
-function writeRandomFile(file, size, buf) {
-  const fd = fs.openSync(file, "w");
-  try {
-    for (let done = 0; done < size; ) {
-      const n = Math.min(buf.length, size - done);
-      randomFillSync(buf, 0, n);
-      fs.writeSync(fd, buf, 0, n);
-      done += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /** `bench/.data/<key>/<name>`: built by `build` once; a marker file next to it says it is complete. */
 function dataset(key, name, build) {

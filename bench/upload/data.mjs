@@ -5,24 +5,12 @@
 import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { writeRandomFile } from "../lib/random-file.mjs";
 
 const MiB = 1024 * 1024;
 const SMALL_PER_DIR = 100;
 const SMALL_MAX = 16 * 1024;
 
-function writeRandomFile(file, size, buf) {
-  const fd = fs.openSync(file, "w");
-  try {
-    for (let done = 0; done < size; ) {
-      const n = Math.min(buf.length, size - done);
-      randomFillSync(buf, 0, n);
-      fs.writeSync(fd, buf, 0, n);
-      done += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 /**
  * Returns `{ dir, built }`: `<dataRoot>/upload-<shape>/src`, built now unless
