@@ -4,21 +4,10 @@
  * tests in header.test.ts reach it through encodeHeader.)
  */
 import { describe, expect, it } from "vitest";
+import { random as seeded } from "../test-util/fs.js";
 import type { EntryKind } from "../types.js";
 import { encodeCommonHeader } from "./common-header.js";
 import { encodeAnyHeader, headerMode, type HeaderFields } from "./header.js";
-
-/** A small seeded generator, so a failure names fields that can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const ALPHABET = "abcXYZ019 -_.~!/";
 
@@ -43,7 +32,7 @@ function common(fields: HeaderFields): Buffer | null {
 
 describe("encodeCommonHeader", () => {
   it("gives the general encoder's bytes for every entry it encodes, over 20,000 seeded random entries", () => {
-    const random = generator(20261125);
+    const random = seeded(20261125);
     let encoded = 0;
     for (let i = 0; i < 20_000; i++) {
       const fields = randomFields(random);
