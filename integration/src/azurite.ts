@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { makeTempDir, removeTempDir } from "./cleanup.js";
+import { makeTempDir } from "./cleanup.js";
 import { envVar } from "./env.js";
-import { launchServer, type LaunchOptions } from "./launch.js";
+import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
 
 /** Azurite's fixed development account (documented, public). */
@@ -64,54 +64,45 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
 
   const main = azuriteBlobMain();
   const location = makeTempDir("azurite");
-  try {
-    const { process: proc, plan } = await launchServer(
-      "azurite",
-      async () => {
-        const port = await freePort();
-        const address = `${LOOPBACK}:${port}`;
-        return {
-          command: process.execPath,
-          args: [
-            main,
-            "--blobHost", LOOPBACK,
-            "--blobPort", String(port),
-            "--location", location,
-            // Accept whatever x-ms-version the installed @azure/storage-blob sends.
-            "--skipApiVersionCheck",
-            // Ignore headers/parameters Azurite does not implement instead of failing the request.
-            "--loose",
-            // No access log; keeps the captured output to errors.
-            "--silent",
-            // No telemetry upload: tests must not touch the internet.
-            "--disableTelemetry",
-            ...(options.inMemory ? ["--inMemoryPersistence"] : []),
-          ],
-          address,
-          // Any HTTP answer means it listens; an unauthenticated list is a 403.
-          readyUrl: `http://${address}/${AZURITE_ACCOUNT_NAME}?comp=list`,
-          isReady: (status) => status > 0,
-        };
-      },
-      options,
-    );
-    const blobEndpoint = `http://${plan.address}/${AZURITE_ACCOUNT_NAME}`;
-    let stopping: Promise<void> | undefined;
-    return {
-      blobEndpoint,
-      connectionString: azuriteConnectionString(blobEndpoint, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
-      accountName: AZURITE_ACCOUNT_NAME,
-      accountKey: AZURITE_ACCOUNT_KEY,
-      dataDir: options.inMemory ? undefined : location,
-      external: false,
-      stop: () =>
-        (stopping ??= (async () => {
-          await proc.stop();
-          await removeTempDir(location);
-        })()),
-    };
-  } catch (err) {
-    await removeTempDir(location);
-    throw err;
-  }
+  const { plan, stop } = await launchWithDataDir(
+    "azurite",
+    location,
+    async () => {
+      const port = await freePort();
+      const address = `${LOOPBACK}:${port}`;
+      return {
+        command: process.execPath,
+        args: [
+          main,
+          "--blobHost", LOOPBACK,
+          "--blobPort", String(port),
+          "--location", location,
+          // Accept whatever x-ms-version the installed @azure/storage-blob sends.
+          "--skipApiVersionCheck",
+          // Ignore headers/parameters Azurite does not implement instead of failing the request.
+          "--loose",
+          // No access log; keeps the captured output to errors.
+          "--silent",
+          // No telemetry upload: tests must not touch the internet.
+          "--disableTelemetry",
+          ...(options.inMemory ? ["--inMemoryPersistence"] : []),
+        ],
+        address,
+        // Any HTTP answer means it listens; an unauthenticated list is a 403.
+        readyUrl: `http://${address}/${AZURITE_ACCOUNT_NAME}?comp=list`,
+        isReady: (status) => status > 0,
+      };
+    },
+    options,
+  );
+  const blobEndpoint = `http://${plan.address}/${AZURITE_ACCOUNT_NAME}`;
+  return {
+    blobEndpoint,
+    connectionString: azuriteConnectionString(blobEndpoint, AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
+    accountName: AZURITE_ACCOUNT_NAME,
+    accountKey: AZURITE_ACCOUNT_KEY,
+    dataDir: options.inMemory ? undefined : location,
+    external: false,
+    stop,
+  };
 }

@@ -1,8 +1,8 @@
 import type { StorageOptions } from "@google-cloud/storage";
-import { makeTempDir, removeTempDir } from "./cleanup.js";
+import { makeTempDir } from "./cleanup.js";
 import { envVar } from "./env.js";
 import { ensureServerBinary } from "./install.js";
-import { launchServer, type LaunchOptions } from "./launch.js";
+import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
 
 export interface FakeGcsServer {
@@ -41,45 +41,36 @@ export async function startFakeGcs(options: StartFakeGcsOptions = {}): Promise<F
 
   const binary = await ensureServerBinary("fake-gcs-server");
   const root = makeTempDir("fake-gcs");
-  try {
-    const { process: proc, plan } = await launchServer(
-      "fake-gcs-server",
-      async () => {
-        const port = await freePort();
-        const address = `${LOOPBACK}:${port}`;
-        return {
-          command: binary,
-          args: [
-            "-scheme", "http",
-            "-host", LOOPBACK,
-            "-port", String(port),
-            "-backend", options.backend ?? "filesystem",
-            "-filesystem-root", root,
-            // Requests whose Host is this are served as public/XML-API object downloads.
-            "-public-host", address,
-            // Used in the Location header of resumable uploads; the default would be 0.0.0.0-based.
-            "-external-url", `http://${address}`,
-            "-log-level", "warn",
-          ],
-          address,
-          readyUrl: `http://${address}/_internal/healthcheck`,
-        };
-      },
-      options,
-    );
-    let stopping: Promise<void> | undefined;
-    return {
-      endpoint: `http://${plan.address}`,
-      dataDir: options.backend === "memory" ? undefined : root,
-      external: false,
-      stop: () =>
-        (stopping ??= (async () => {
-          await proc.stop();
-          await removeTempDir(root);
-        })()),
-    };
-  } catch (err) {
-    await removeTempDir(root);
-    throw err;
-  }
+  const { plan, stop } = await launchWithDataDir(
+    "fake-gcs-server",
+    root,
+    async () => {
+      const port = await freePort();
+      const address = `${LOOPBACK}:${port}`;
+      return {
+        command: binary,
+        args: [
+          "-scheme", "http",
+          "-host", LOOPBACK,
+          "-port", String(port),
+          "-backend", options.backend ?? "filesystem",
+          "-filesystem-root", root,
+          // Requests whose Host is this are served as public/XML-API object downloads.
+          "-public-host", address,
+          // Used in the Location header of resumable uploads; the default would be 0.0.0.0-based.
+          "-external-url", `http://${address}`,
+          "-log-level", "warn",
+        ],
+        address,
+        readyUrl: `http://${address}/_internal/healthcheck`,
+      };
+    },
+    options,
+  );
+  return {
+    endpoint: `http://${plan.address}`,
+    dataDir: options.backend === "memory" ? undefined : root,
+    external: false,
+    stop,
+  };
 }

@@ -1,5 +1,6 @@
 import { request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
+import { removeTempDir } from "./cleanup.js";
 import { describeExit, superviseProcess, type SupervisedProcess } from "./supervisor.js";
 
 /** A server failed to start: names the server, its address and what it printed last. */
@@ -99,5 +100,39 @@ export async function launchServer(name: string, makePlan: () => Promise<LaunchP
       const portRace = err instanceof ServerStartError && PORT_TAKEN.test(err.outputTail);
       if (!portRace || attempt >= attempts) throw err;
     }
+  }
+}
+
+/** A launched server that owns its data directory. */
+export interface LaunchedWithDir {
+  plan: LaunchPlan;
+  /** Ends the process, then deletes the directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * launchServer for a server whose data lives in `dir` (from makeTempDir): the directory is
+ * deleted when the start fails, and by stop() once the process is gone.
+ */
+export async function launchWithDataDir(
+  name: string,
+  dir: string,
+  makePlan: () => Promise<LaunchPlan>,
+  options: LaunchOptions = {},
+): Promise<LaunchedWithDir> {
+  try {
+    const { process: proc, plan } = await launchServer(name, makePlan, options);
+    let stopping: Promise<void> | undefined;
+    return {
+      plan,
+      stop: () =>
+        (stopping ??= (async () => {
+          await proc.stop();
+          await removeTempDir(dir);
+        })()),
+    };
+  } catch (err) {
+    await removeTempDir(dir);
+    throw err;
   }
 }

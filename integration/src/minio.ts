@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { makeTempDir, removeTempDir } from "./cleanup.js";
+import { makeTempDir } from "./cleanup.js";
 import { envVar, envWithout, requireEnv } from "./env.js";
 import { ensureServerBinary } from "./install.js";
-import { launchServer, type LaunchOptions } from "./launch.js";
+import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
 
 export interface MinioServer {
@@ -74,41 +74,32 @@ export async function startMinio(options: StartMinioOptions = {}): Promise<Minio
   const certsDir = join(root, "certs");
   mkdirSync(dataDir);
   mkdirSync(certsDir);
-  try {
-    const { process: proc, plan } = await launchServer(
-      "minio",
-      async () => {
-        const port = await freePort();
-        const consolePort = await freePort();
-        const address = `${LOOPBACK}:${port}`;
-        return {
-          command: binary,
-          args: ["server", dataDir, "--address", address, "--console-address", `${LOOPBACK}:${consolePort}`, "--certs-dir", certsDir],
-          env: minioEnv(root, accessKey, secretKey, region),
-          address,
-          readyUrl: `http://${address}/minio/health/live`,
-        };
-      },
-      options,
-    );
-    let stopping: Promise<void> | undefined;
-    return {
-      endpoint: `http://${plan.address}`,
-      accessKey,
-      secretKey,
-      region,
-      dataDir,
-      external: false,
-      stop: () =>
-        (stopping ??= (async () => {
-          await proc.stop();
-          await removeTempDir(root);
-        })()),
-    };
-  } catch (err) {
-    await removeTempDir(root);
-    throw err;
-  }
+  const { plan, stop } = await launchWithDataDir(
+    "minio",
+    root,
+    async () => {
+      const port = await freePort();
+      const consolePort = await freePort();
+      const address = `${LOOPBACK}:${port}`;
+      return {
+        command: binary,
+        args: ["server", dataDir, "--address", address, "--console-address", `${LOOPBACK}:${consolePort}`, "--certs-dir", certsDir],
+        env: minioEnv(root, accessKey, secretKey, region),
+        address,
+        readyUrl: `http://${address}/minio/health/live`,
+      };
+    },
+    options,
+  );
+  return {
+    endpoint: `http://${plan.address}`,
+    accessKey,
+    secretKey,
+    region,
+    dataDir,
+    external: false,
+    stop,
+  };
 }
 
 /**

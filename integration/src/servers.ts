@@ -3,7 +3,16 @@ import { startFakeGcs, type FakeGcsServer, type StartFakeGcsOptions } from "./fa
 import { startMinio, type MinioServer, type StartMinioOptions } from "./minio.js";
 
 export { freePort, isPortFree, LOOPBACK } from "./ports.js";
-export { launchServer, probeStatus, ServerStartError, type Launched, type LaunchOptions, type LaunchPlan } from "./launch.js";
+export {
+  launchServer,
+  launchWithDataDir,
+  probeStatus,
+  ServerStartError,
+  type Launched,
+  type LaunchedWithDir,
+  type LaunchOptions,
+  type LaunchPlan,
+} from "./launch.js";
 export { startMinio, s3ClientConfig, type MinioServer, type StartMinioOptions } from "./minio.js";
 export {
   startAzurite,
