@@ -10,7 +10,8 @@ import { FORMAT_VERSION } from "./index/schema.js";
 import { TapeIndex, type NewEntryRow } from "./index/tape-index.js";
 import { DEFAULT_EXCLUDES, INDEX_DIR_NAME, makeExcludeMatcher } from "./scan/exclude.js";
 import { scanCompact, type SkippedEntry } from "./scan/scan.js";
-import { FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
+import { writeCommonHeader } from "./tar/common-header.js";
+import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, headerMode, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
 
 export interface RecordOptions {
@@ -75,23 +76,35 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   let offset = 0;
   for (let i = 0; i < count; i++) {
     const size = list.sizes[i] as number;
-    const header = encodeHeader({
+    const fields = {
       arcPath: list.arcPath(i),
       kind: list.kind(i),
       size,
       mtimeSeconds: mtimeSeconds(list.mtimesNs[i] as bigint),
       mode: list.modes[i] as number,
       linkTarget: list.linkTargets.get(i) ?? null,
-    });
+    };
     // The fingerprint covers every header byte, so any change to a header changes it.
-    if (toHashLength + header.length > toHash.length) {
+    if (toHash.length - toHashLength < BLOCK_SIZE) {
       hash.update(toHash.subarray(0, toHashLength));
       toHashLength = 0;
     }
-    if (header.length > toHash.length) hash.update(header);
-    else toHashLength += header.copy(toHash, toHashLength);
-    dataOffsets[i] = offset + header.length;
-    offset += header.length + size + paddingAfter(size);
+    let headerLength = BLOCK_SIZE;
+    // The common one-block header is written straight into the hashing buffer; any other is encoded apart.
+    if (writeCommonHeader(toHash, toHashLength, fields, headerMode(fields.kind, fields.mode))) {
+      toHashLength += BLOCK_SIZE;
+    } else {
+      const header = encodeHeader(fields);
+      headerLength = header.length;
+      if (toHashLength + header.length > toHash.length) {
+        hash.update(toHash.subarray(0, toHashLength));
+        toHashLength = 0;
+      }
+      if (header.length > toHash.length) hash.update(header);
+      else toHashLength += header.copy(toHash, toHashLength);
+    }
+    dataOffsets[i] = offset + headerLength;
+    offset += headerLength + size + paddingAfter(size);
   }
   const totalSize = offset + FOOTER_SIZE;
   const fingerprint = hash.update(toHash.subarray(0, toHashLength)).digest("hex");

@@ -6,7 +6,8 @@
 import { createHash, type Hash } from "node:crypto";
 import { IndexIncompatibleError } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
-import { FOOTER_SIZE, encodeHeader } from "../tar/header.js";
+import { writeCommonHeader } from "../tar/common-header.js";
+import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, headerMode, type HeaderFields } from "../tar/header.js";
 import type { TapeEntry } from "../types.js";
 import { SMALL_FILE_LIMIT, checkFile, readLargeContent, readLargeContentSync, readSmallContent } from "./file-content.js";
 import { mtimeSeconds } from "./mtime.js";
@@ -64,19 +65,30 @@ export interface ReadRangeOptions {
   readonly syncReads?: boolean;
 }
 
+function headerFields(entry: TapeEntry): HeaderFields {
+  return { arcPath: entry.arcPath, kind: entry.kind, size: entry.size, mtimeSeconds: mtimeSeconds(entry.mtimeNs), mode: entry.mode, linkTarget: entry.linkTarget };
+}
+
 export function entryHeader(entry: TapeEntry): Buffer {
-  const header = encodeHeader({
-    arcPath: entry.arcPath,
-    kind: entry.kind,
-    size: entry.size,
-    mtimeSeconds: mtimeSeconds(entry.mtimeNs),
-    mode: entry.mode,
-    linkTarget: entry.linkTarget,
-  });
+  const header = encodeHeader(headerFields(entry));
   if (header.length !== entry.dataOffset - entry.startOffset) {
     throw new IndexIncompatibleError("the index", `header of ${entry.arcPath} does not match its recorded length`);
   }
   return header;
+}
+
+/**
+ * Writes tape bytes [from, to) of the entry's header at `out.pos` (room
+ * reserved). A whole one-block header is written in place; anything else is
+ * encoded on its own and the slice copied.
+ */
+function putHeader(out: Gather, entry: TapeEntry, from: number, to: number): void {
+  const whole = from === entry.startOffset && to === entry.dataOffset && to - from === BLOCK_SIZE;
+  if (whole && writeCommonHeader(out.buf, out.pos, headerFields(entry), headerMode(entry.kind, entry.mode))) {
+    out.pos += BLOCK_SIZE;
+    return;
+  }
+  out.put(entryHeader(entry).subarray(from - entry.startOffset, to - entry.startOffset));
 }
 
 /** The first gathered chunk is this small, so the first byte leaves quickly; each next one doubles, up to the size below. */
@@ -180,8 +192,8 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
     const cTo = Math.min(to, contentEnd) - entry.dataOffset;
     const wholeContent = cFrom === 0 && cTo === entry.size && entry.kind === "file";
     let hash: Hash | null = options.hashFiles && wholeContent ? createHash("md5") : null;
-    const header = from < entry.dataOffset ? entryHeader(entry).subarray(from - entry.startOffset, Math.min(to, entry.dataOffset) - entry.startOffset) : null;
-    const headerLength = header ? header.length : 0;
+    const headerEnd = Math.min(to, entry.dataOffset);
+    const headerLength = from < entry.dataOffset ? headerEnd - from : 0;
     const padding = to > contentEnd ? to - Math.max(from, contentEnd) : 0;
 
     // A file is checked against the index before any of its bytes, header included, is taken.
@@ -197,7 +209,7 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
         }
         const at = out.pos + headerLength;
         readSmallContent(entry, cFrom, cTo, out.buf, at, true);
-        if (header) out.put(header);
+        if (headerLength > 0) putHeader(out, entry, from, headerEnd);
         out.pos += length;
         hash?.update(out.buf.subarray(at, at + length));
         out.zeros(padding);
@@ -208,12 +220,12 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
           : readLargeContent(entry, cFrom, cTo, chunkSize, largeBuffer);
         try {
           let next = await chunks.next(); // opens and checks the file
-          if (header) {
+          if (headerLength > 0) {
             if (!out.reserve(headerLength)) {
               yield out.flush() as Buffer;
               out.reserve(headerLength);
             }
-            out.put(header);
+            putHeader(out, entry, from, headerEnd);
           }
           const piece = out.flush();
           if (piece) yield piece;
@@ -231,13 +243,13 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
         }
       }
     } else {
-      if (header && entry.kind === "file") checkFile(entry); // an empty file, or a range that ends in its header
+      if (headerLength > 0 && entry.kind === "file") checkFile(entry); // an empty file, or a range that ends in its header
       if (headerLength + padding > 0) {
         if (!out.reserve(headerLength + padding)) {
           yield out.flush() as Buffer;
           out.reserve(headerLength + padding);
         }
-        if (header) out.put(header);
+        if (headerLength > 0) putHeader(out, entry, from, headerEnd);
         out.zeros(padding);
       }
     }

@@ -27,7 +27,7 @@ TEMPLATE.write("root", 297, "latin1");
 /** The template's byte sum with the checksum field counted as eight spaces, as the checksum is defined. */
 const TEMPLATE_SUM = TEMPLATE.reduce((sum, byte) => sum + byte, 0) + 8 * SPACE;
 
-/** Writes ASCII text; returns its byte sum, or -1 when a character is not ASCII or the text is too long. */
+/** Writes ASCII text at `offset`; returns its byte sum, or -1 when a character is not ASCII or the text is too long. */
 function putAscii(block: Buffer, offset: number, text: string): number {
   if (text.length > FIELD_SIZE) return -1;
   let sum = 0;
@@ -40,7 +40,7 @@ function putAscii(block: Buffer, offset: number, text: string): number {
   return sum;
 }
 
-/** Writes `digits` octal digits and a NUL; returns the digits' byte sum. */
+/** Writes `digits` octal digits and a NUL at `offset`; returns the digits' byte sum. */
 function putOctal(block: Buffer, offset: number, digits: number, value: number): number {
   let sum = 0;
   for (let i = digits - 1; i >= 0; i--) {
@@ -54,43 +54,51 @@ function putOctal(block: Buffer, offset: number, digits: number, value: number):
 }
 
 /**
- * The one-block header of an entry whose fields all take the common form, or
- * null when one does not (the caller then uses the general encoder). `mode` is
- * the header's mode, already normalised.
+ * Writes the one-block header of an entry whose fields all take the common
+ * form into `target` at `at` (512 bytes), and returns true; returns false,
+ * with those bytes undefined, when a field does not take that form (the
+ * caller then uses the general encoder). `mode` is the header's mode, already
+ * normalised. Writing in place spares a buffer per entry where headers are
+ * gathered anyway (recording, playing).
  */
-export function encodeCommonHeader(fields: HeaderFields, mode: number): Buffer | null {
+export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFields, mode: number): boolean {
   const { kind, mtimeSeconds: mtime } = fields;
   const size = kind === "file" ? fields.size : 0;
-  if (mtime < 0 || mtime > MAX_OCTAL_11 || size > MAX_OCTAL_11) return null;
-  const block = Buffer.allocUnsafe(BLOCK_SIZE);
-  TEMPLATE.copy(block, 0);
+  if (mtime < 0 || mtime > MAX_OCTAL_11 || size > MAX_OCTAL_11) return false;
+  TEMPLATE.copy(target, at);
   let sum = TEMPLATE_SUM;
 
-  const pathSum = putAscii(block, 0, fields.arcPath);
-  if (pathSum < 0) return null;
+  const pathSum = putAscii(target, at, fields.arcPath);
+  if (pathSum < 0) return false;
   sum += pathSum;
   if (kind === "dir") {
-    if (fields.arcPath.length >= FIELD_SIZE) return null;
-    block[fields.arcPath.length] = 0x2f;
+    if (fields.arcPath.length >= FIELD_SIZE) return false;
+    target[at + fields.arcPath.length] = 0x2f;
     sum += 0x2f;
   }
   if (fields.linkTarget !== null) {
-    const linkSum = putAscii(block, 157, fields.linkTarget);
-    if (linkSum < 0) return null;
+    const linkSum = putAscii(target, at + 157, fields.linkTarget);
+    if (linkSum < 0) return false;
     sum += linkSum;
   }
-  sum += putOctal(block, 100, 7, mode);
-  sum += putOctal(block, 124, 11, size);
-  sum += putOctal(block, 136, 11, mtime);
-  block[156] = TYPEFLAG[kind];
+  sum += putOctal(target, at + 100, 7, mode);
+  sum += putOctal(target, at + 124, 11, size);
+  sum += putOctal(target, at + 136, 11, mtime);
+  target[at + 156] = TYPEFLAG[kind];
   sum += TYPEFLAG[kind];
 
   // Six octal digits, NUL, space: what tartape (Python's tarfile) writes.
   for (let i = 5; i >= 0; i--) {
-    block[148 + i] = 0x30 + (sum & 7);
+    target[at + 148 + i] = 0x30 + (sum & 7);
     sum >>= 3;
   }
-  block[154] = 0;
-  block[155] = SPACE;
-  return block;
+  target[at + 154] = 0;
+  target[at + 155] = SPACE;
+  return true;
+}
+
+/** `writeCommonHeader` into a block of its own, or null. */
+export function encodeCommonHeader(fields: HeaderFields, mode: number): Buffer | null {
+  const block = Buffer.allocUnsafe(BLOCK_SIZE);
+  return writeCommonHeader(block, 0, fields, mode) ? block : null;
 }
