@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { ABORT_MARKER_METADATA, AZURE_LIMITS, azureTarget } from "@tartape/azure";
 import type { Target } from "@tartape/core";
-import { azuriteConnectionString, freePort, startAzurite, startFaultProxy, type AzuriteServer, type FaultProxy } from "../index.js";
+import { azuriteConnectionString, startAzurite, type AzuriteServer } from "../index.js";
 import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
-import { ProxyFaults } from "./proxy-faults.js";
+import { ServedServer } from "./served-server.js";
+import { FreshKeys } from "./support/keys.js";
 
 const CONTAINER = "tartape-scenarios";
 const CONNECTION_STRING_ENV = "AZURE_STORAGE_CONNECTION_STRING";
@@ -22,14 +23,6 @@ function externalAccountIsHttps(): boolean {
   const blobEndpoint = /(?:^|;)\s*BlobEndpoint\s*=\s*([^;]+)/i.exec(external)?.[1];
   if (blobEndpoint) return blobEndpoint.trim().startsWith("https:");
   return !/(?:^|;)\s*DefaultEndpointsProtocol\s*=\s*http\s*(?:;|$)/i.test(external);
-}
-
-interface Running {
-  readonly azurite: AzuriteServer;
-  readonly proxy: FaultProxy | null;
-  readonly container: ContainerClient;
-  /** A loopback port nothing listens on: the "server down" endpoint. */
-  readonly downPort: number;
 }
 
 /** The proxy's endpoint in place of Azurite's, keeping the account path (`/devstoreaccount1`). */
@@ -45,57 +38,38 @@ class AzureHarness implements TargetHarness {
   readonly name = "azure";
   /** Azure takes blocks from 1 byte; the planner raises the part size only for the 50,000-block limit. */
   readonly minPartSize = AZURE_LIMITS.minPartSize;
-  readonly faults: FaultControl | null = externalAccountIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
-  private running: Running | null = null;
-  private keys = 0;
-  private readonly runTag = randomBytes(3).toString("hex");
+  private readonly served = new ServedServer<AzuriteServer, ContainerClient>(
+    {
+      label: "Azure",
+      remote: "the Azure account in use",
+      start: () => startAzurite(),
+      endpoint: (azurite) => new URL(azurite.blobEndpoint).origin,
+      connect: (azurite) => BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(CONTAINER),
+      prepare: async (container) => {
+        await container.createIfNotExists();
+      },
+    },
+    !externalAccountIsHttps(),
+  );
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  private readonly keys = new FreshKeys("-");
 
-  async setup(): Promise<void> {
-    const azurite = await startAzurite();
-    let proxy: FaultProxy | null = null;
-    try {
-      const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
-      const container = service.getContainerClient(CONTAINER);
-      await container.createIfNotExists();
-      if (this.faults !== null) proxy = await startFaultProxy(new URL(azurite.blobEndpoint).origin);
-      this.running = { azurite, proxy, container, downPort: await freePort() };
-    } catch (err) {
-      await proxy?.stop();
-      await azurite.stop();
-      throw err;
-    }
+  setup(): Promise<void> {
+    return this.served.start();
   }
 
-  async teardown(): Promise<void> {
-    const running = this.running;
-    this.running = null;
-    if (!running) return;
-    try {
-      await running.proxy?.stop();
-    } finally {
-      await running.azurite.stop();
-    }
-  }
-
-  private state(): Running {
-    if (this.running === null) throw new Error("The Azure harness is used before setup() or after teardown().");
-    return this.running;
-  }
-
-  private proxy(): FaultProxy {
-    const { proxy } = this.state();
-    if (proxy === null) throw new Error("No fault proxy: the Azure account in use is reached over https, which the proxy cannot front.");
-    return proxy;
+  teardown(): Promise<void> {
+    return this.served.stop();
   }
 
   private connectionString(options: { viaProxy?: boolean | undefined } = {}): string {
-    const { azurite } = this.state();
+    const azurite = this.served.get().server;
     if (!options.viaProxy) return azurite.connectionString;
-    return azuriteConnectionString(viaProxy(azurite.blobEndpoint, this.proxy().endpoint), azurite.accountName, azurite.accountKey);
+    return azuriteConnectionString(viaProxy(azurite.blobEndpoint, this.served.proxy().endpoint), azurite.accountName, azurite.accountKey);
   }
 
   freshKey(label: string): string {
-    return `${label.replace(/[^A-Za-z0-9-]/g, "-")}-${this.runTag}-${++this.keys}.tar`;
+    return this.keys.next(label);
   }
 
   makeTarget(key: string, options: MakeTargetOptions = {}): Target {
@@ -110,7 +84,7 @@ class AzureHarness implements TargetHarness {
 
   async readObject(key: string): Promise<Buffer | null> {
     try {
-      return await this.state().container.getBlockBlobClient(key).downloadToBuffer();
+      return await this.served.get().client.getBlockBlobClient(key).downloadToBuffer();
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return null;
       throw err;
@@ -119,7 +93,7 @@ class AzureHarness implements TargetHarness {
 
   /** Uncommitted blocks of this blob, and the empty marker blob an interrupted abort leaves. */
   async leftovers(key: string): Promise<string[]> {
-    const blob = this.state().container.getBlockBlobClient(key);
+    const blob = this.served.get().client.getBlockBlobClient(key);
     const found: string[] = [];
     try {
       const list = await blob.getBlockList("uncommitted");
@@ -141,8 +115,8 @@ class AzureHarness implements TargetHarness {
   }
 
   badTargets(): { missingContainer: BadTarget; wrongCredentials: BadTarget | null; serverDown: BadTarget } {
-    const { azurite, downPort } = this.state();
-    const missing = `tartape-missing-${this.runTag}`;
+    const { server: azurite, downPort } = this.served.get();
+    const missing = `tartape-missing-${this.keys.runTag}`;
     const wrongKey = randomBytes(64).toString("base64");
     const downEndpoint = `http://127.0.0.1:${downPort}/${azurite.accountName}`;
     return {

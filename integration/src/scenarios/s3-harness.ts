@@ -9,9 +9,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Target } from "@tartape/core";
 import { S3_LIMITS, s3Target, type S3Checksum, type S3TargetOptions } from "@tartape/s3";
-import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../index.js";
+import { s3ClientConfig, startMinio, type MinioServer } from "../index.js";
 import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
-import { ProxyFaults } from "./proxy-faults.js";
+import { ServedServer } from "./served-server.js";
+import { FreshKeys } from "./support/keys.js";
 
 const BUCKET = "tartape-scenarios";
 const EXTERNAL_ENDPOINT_ENV = "TARTAPE_S3_ENDPOINT";
@@ -19,15 +20,6 @@ const EXTERNAL_ENDPOINT_ENV = "TARTAPE_S3_ENDPOINT";
 /** The fault proxy speaks plain HTTP; an external https endpoint cannot be put behind it. */
 function externalEndpointIsHttps(): boolean {
   return process.env[EXTERNAL_ENDPOINT_ENV]?.startsWith("https:") ?? false;
-}
-
-interface Running {
-  readonly minio: MinioServer;
-  readonly proxy: FaultProxy | null;
-  /** The harness's own client, for reading objects and listing leftovers. */
-  readonly admin: S3Client;
-  /** A loopback port nothing listens on: the "server down" endpoint. */
-  readonly downPort: number;
 }
 
 function errorName(err: unknown): string | undefined {
@@ -60,62 +52,37 @@ const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
 class S3Harness implements TargetHarness {
   readonly name: string;
   readonly minPartSize = S3_LIMITS.minPartSize;
-  readonly faults: FaultControl | null = externalEndpointIsHttps() ? null : new ProxyFaults(() => this.proxy(), PART_UPLOADS);
-  private running: Running | null = null;
-  private keys = 0;
-  private readonly runTag = randomBytes(3).toString("hex");
+  private readonly served = new ServedServer<MinioServer, S3Client>(
+    {
+      label: "S3",
+      remote: "the S3 endpoint in use",
+      start: () => startMinio(),
+      endpoint: (minio) => minio.endpoint,
+      connect: (minio) => new S3Client({ ...s3ClientConfig(minio), maxAttempts: 1 }),
+      prepare: (admin) => createBucketWhenReady(admin, BUCKET),
+      release: (admin) => admin.destroy(),
+    },
+    !externalEndpointIsHttps(),
+  );
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  private readonly keys = new FreshKeys();
 
   /** `checksum`: the part checksum every target and CLI run of this harness uses (the target's default when absent). */
   constructor(private readonly checksum?: S3Checksum) {
     this.name = checksum ? `s3 (checksum ${checksum})` : "s3";
   }
 
-  async setup(): Promise<void> {
-    const minio = await startMinio();
-    let proxy: FaultProxy | null = null;
-    const admin = new S3Client({ ...s3ClientConfig(minio), maxAttempts: 1 });
-    try {
-      await createBucketWhenReady(admin, BUCKET);
-      if (this.faults !== null) proxy = await startFaultProxy(minio.endpoint);
-      this.running = { minio, proxy, admin, downPort: await freePort() };
-    } catch (err) {
-      admin.destroy();
-      await proxy?.stop();
-      await minio.stop();
-      throw err;
-    }
+  setup(): Promise<void> {
+    return this.served.start();
   }
 
-  async teardown(): Promise<void> {
-    const running = this.running;
-    this.running = null;
-    if (!running) return;
-    running.admin.destroy();
-    try {
-      await running.proxy?.stop();
-    } finally {
-      await running.minio.stop();
-    }
-  }
-
-  private state(): Running {
-    if (this.running === null) throw new Error("The S3 harness is used before setup() or after teardown().");
-    return this.running;
-  }
-
-  private proxy(): FaultProxy {
-    const { proxy } = this.state();
-    if (proxy === null) throw new Error("No fault proxy: the S3 endpoint in use is reached over https, which the proxy cannot front.");
-    return proxy;
-  }
-
-  private endpoint(options: { viaProxy?: boolean | undefined } = {}): string {
-    return options.viaProxy ? this.proxy().endpoint : this.state().minio.endpoint;
+  teardown(): Promise<void> {
+    return this.served.stop();
   }
 
   /** Everything a target needs to reach MinIO, but the bucket and key. */
   private connection(overrides: Partial<S3TargetOptions> = {}): Omit<S3TargetOptions, "bucket" | "key"> {
-    const { minio } = this.state();
+    const minio = this.served.get().server;
     return {
       endpoint: minio.endpoint,
       region: minio.region,
@@ -126,14 +93,14 @@ class S3Harness implements TargetHarness {
   }
 
   freshKey(label: string): string {
-    return `${label.replace(/[^A-Za-z0-9-]/g, "-")}/${this.runTag}-${++this.keys}.tar`;
+    return this.keys.next(label);
   }
 
   makeTarget(key: string, options: MakeTargetOptions = {}): Target {
     return s3Target({
       bucket: BUCKET,
       key,
-      ...this.connection({ endpoint: this.endpoint({ viaProxy: options.viaProxy }) }),
+      ...this.connection({ endpoint: this.served.endpoint({ viaProxy: options.viaProxy }) }),
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     });
@@ -141,7 +108,7 @@ class S3Harness implements TargetHarness {
 
   async readObject(key: string): Promise<Buffer | null> {
     try {
-      const out = await this.state().admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const out = await this.served.get().client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
       return Buffer.from(await out.Body!.transformToByteArray());
     } catch (err) {
       if (errorName(err) === "NoSuchKey") return null;
@@ -155,7 +122,7 @@ class S3Harness implements TargetHarness {
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
     for (;;) {
-      const out = await this.state().admin.send(
+      const out = await this.served.get().client.send(
         new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
       );
       for (const upload of out.Uploads ?? []) if (upload.Key === key) found.push(`multipart upload ${upload.UploadId}`);
@@ -166,17 +133,17 @@ class S3Harness implements TargetHarness {
   }
 
   cli(key: string, options: { viaProxy?: boolean } = {}): CliDestination {
-    const { minio } = this.state();
+    const minio = this.served.get().server;
     return {
       url: `s3://${BUCKET}/${key}`,
-      args: ["--endpoint", this.endpoint(options), ...(this.checksum ? ["--checksum", this.checksum] : [])],
+      args: ["--endpoint", this.served.endpoint(options), ...(this.checksum ? ["--checksum", this.checksum] : [])],
       env: { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region },
     };
   }
 
   badTargets(): { missingContainer: BadTarget; wrongCredentials: BadTarget | null; serverDown: BadTarget } {
-    const { minio, downPort } = this.state();
-    const missing = `tartape-missing-${this.runTag}`;
+    const { server: minio, downPort } = this.served.get();
+    const missing = `tartape-missing-${this.keys.runTag}`;
     const down = `http://127.0.0.1:${downPort}`;
     const wrongSecret = { accessKeyId: minio.accessKey, secretAccessKey: randomBytes(20).toString("hex") };
     return {
