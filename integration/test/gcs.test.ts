@@ -7,7 +7,6 @@
  * connection resets are ridden out.
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { Storage, type Bucket } from "@google-cloud/storage";
@@ -41,10 +40,13 @@ import {
 } from "@tartape/gcs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, gcsClientOptions, startFakeGcs, startFaultProxy, type FakeGcsServer, type FaultProxy } from "../src/index.js";
-import { sha256, tapeFacts } from "../src/scenarios/support/digest.js";
+import { expectSameAsTape, tapeBytes, tapeFacts } from "../src/scenarios/support/digest.js";
+import { FreshKeys } from "../src/scenarios/support/keys.js";
+import { bodyFailingHalfway, bodyOf } from "../src/scenarios/support/part-body.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
-import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
+import { awkwardTree } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
+import { interruptUpload, partsOf, uploadKeepingEvents } from "../src/scenarios/support/upload-run.js";
 
 const KiB = 1024;
 /** The smallest part the target allows: 40 parts make a 10 MiB tape. */
@@ -58,7 +60,7 @@ let gcs: FakeGcsServer;
 let proxy: FaultProxy;
 let bucket: Bucket;
 const scratch = new Scratch();
-let keyCount = 0;
+const keys = new FreshKeys();
 
 beforeAll(async () => {
   gcs = await startFakeGcs();
@@ -75,39 +77,18 @@ afterAll(async () => {
 });
 
 function freshKey(label: string): string {
-  return `${label}/${Date.now().toString(36)}-${++keyCount}.tar`;
+  return keys.next(label);
 }
 
 function target(key: string, options: Partial<GcsTargetOptions> = {}) {
   return gcsTarget({ bucket: BUCKET, key, apiEndpoint: gcs.endpoint, partSize: PART, ...options });
 }
 
-/**
- * A tree whose tape is exactly `totalSize` bytes: files of awkward sizes (so
- * entries straddle part boundaries), an empty file, and a filler file sized
- * to land the tape where asked.
- */
+/** A tree whose tape is exactly `totalSize` bytes, with files of awkward sizes (see awkwardTree). */
 function treeOfTapeSize(totalSize: number): string {
   const dir = scratch.dir("tree");
-  const fixed = [PART / 2 + 17, 700, 0];
-  writeRandomFile(path.join(dir, "a.bin"), fixed[0]!);
-  writeRandomFile(path.join(dir, "c.txt"), fixed[1]!);
-  fs.writeFileSync(path.join(dir, "empty"), "");
-  const filler = totalSize - tapeSizeOf([...fixed, 0], 1);
-  if (filler < 0 || filler % 512 !== 0) throw new RangeError(`cannot build a tape of ${totalSize} bytes from this tree`);
-  writeRandomFile(path.join(dir, "z", "filler.bin"), filler);
+  awkwardTree(dir, totalSize, { "a.bin": PART / 2 + 17, "c.txt": 700 });
   return dir;
-}
-
-async function tapeBytes(dir: string): Promise<Buffer> {
-  const tape = openTape(dir);
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of tape.createReadStream()) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } finally {
-    tape.close();
-  }
 }
 
 async function objectBytes(key: string): Promise<Buffer> {
@@ -118,9 +99,7 @@ async function objectBytes(key: string): Promise<Buffer> {
 /** The object at `key` is the recorded tape of `dir`, byte for byte (length and SHA-256, so the failure says which). */
 async function expectObjectIsTape(key: string, dir: string): Promise<void> {
   const tape = await tapeFacts(dir);
-  const object = await objectBytes(key);
-  expect(object.length, "object size vs. tape size").toBe(tape.totalSize);
-  expect(sha256(object), "SHA-256 of the object vs. the tape").toBe(tape.sha256);
+  expectSameAsTape(await objectBytes(key), tape);
 }
 
 async function objectExists(key: string): Promise<boolean> {
@@ -136,15 +115,8 @@ async function temporaries(key: string): Promise<string[]> {
 
 /** Runs uploadTape, keeping its events. */
 function upload(dir: string, key: string, options: UploadOptions & { targetOptions?: Partial<GcsTargetOptions> } = {}) {
-  const events: UploadEvent[] = [];
   const { targetOptions, ...uploadOptions } = options;
-  const t = target(key, targetOptions);
-  const run = uploadTape(dir, t, { retry: FAST_RETRY, ...uploadOptions, onEvent: (e) => (events.push(e), options.onEvent?.(e)) });
-  return { run, events, target: t };
-}
-
-function partsOf(events: readonly UploadEvent[], type: "part-start" | "part-done"): number[] {
-  return events.flatMap((e) => (e.type === type ? [e.part.number] : [])).sort((a, b) => a - b);
+  return uploadKeepingEvents(dir, target(key, targetOptions), { retry: FAST_RETRY, ...uploadOptions });
 }
 
 /**
@@ -152,20 +124,8 @@ function partsOf(events: readonly UploadEvent[], type: "part-start" | "part-done
  * Every part is in flight from the start (concurrency = part count), so the abort
  * stops requests under way rather than parts still queued in the driver.
  */
-async function interruptedUpload(dir: string, key: string, partsDone: number, partCount: number) {
-  const controller = new AbortController();
-  let done = 0;
-  const first = upload(dir, key, {
-    concurrency: partCount,
-    signal: controller.signal,
-    onEvent: (e) => {
-      if (e.type === "part-done" && ++done === partsDone) controller.abort(new Error("test interrupts the upload"));
-    },
-  });
-  await expectTypedError(first.run, "UPLOAD_ABORTED", "Run the same command again to resume");
-  const created = first.events.find((e) => e.type === "upload-created");
-  if (created?.type !== "upload-created") throw new Error("the interrupted upload never started");
-  return { uploadId: created.uploadId, done: new Set(partsOf(first.events, "part-done")), events: first.events };
+function interruptedUpload(dir: string, key: string, partsDone: number, partCount: number) {
+  return interruptUpload((options) => upload(dir, key, options), partsDone, partCount);
 }
 
 /**
@@ -188,11 +148,6 @@ async function partialUpload(dir: string, key: string, keep: readonly number[], 
 
 function contextOf(fingerprint: string, totalSize: number, partSize: number, signal = new AbortController().signal): UploadContext {
   return { fingerprint, totalSize, partSize, partCount: Math.max(1, Math.ceil(totalSize / partSize)), tapeName: `x_${fingerprint.slice(0, 8)}`, signal };
-}
-
-/** A part body over bytes in memory: what the driver hands a target, without a tape. */
-function bodyOf(bytes: Buffer): PartBody {
-  return { size: bytes.length, open: () => Readable.from([bytes]), digest: async (algorithm) => createHash(algorithm).update(bytes).digest() };
 }
 
 function specOf(number: number, partSize: number, bytes: Buffer) {
@@ -489,17 +444,7 @@ describe("the target's own contract", () => {
     const size = 8 * 1024 * KiB;
     const ctx = contextOf("d".repeat(64), size, size);
     const changed = new FileChangedError(path.join(scratch.dir("gone"), "big.bin"), "size", "grew while it was read");
-    const body: PartBody = {
-      size,
-      open: () =>
-        Readable.from(
-          (async function* () {
-            for (let i = 0; i < 4; i++) yield Buffer.alloc(1024 * KiB, i);
-            throw changed;
-          })(),
-        ),
-      digest: async (algorithm) => createHash(algorithm).update(Buffer.alloc(size)).digest(),
-    };
+    const body = bodyFailingHalfway(size, changed);
     const uploadId = await t.createUpload(ctx);
     const started = Date.now();
     await expect(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, body, ctx)).rejects.toBe(changed);

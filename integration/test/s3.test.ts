@@ -6,9 +6,7 @@
  * connection resets on part uploads are ridden out.
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -25,21 +23,22 @@ import {
   TargetError,
   uploadStatus,
   uploadTape,
-  type PartBody,
   type RetryPolicy,
   type UploadContext,
-  type UploadEvent,
   type UploadOptions,
 } from "@tartape/core";
 import { multipartEtag, s3Target, type S3Target, type S3TargetOptions } from "@tartape/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../src/index.js";
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
-import { tapeSizeOf, writeRandomFile } from "../src/scenarios/support/trees.js";
+import { awkwardTree } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
-import { sha256, tapeFacts } from "../src/scenarios/support/digest.js";
+import { expectSameAsTape, tapeBytes, tapeFacts } from "../src/scenarios/support/digest.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { runCli } from "../src/scenarios/support/cli-process.js";
+import { FreshKeys } from "../src/scenarios/support/keys.js";
+import { bodyFailingHalfway, bodyOf } from "../src/scenarios/support/part-body.js";
+import { interruptUpload, partsOf, uploadKeepingEvents } from "../src/scenarios/support/upload-run.js";
 
 const MiB = 1024 * 1024;
 const PART = 5 * MiB;
@@ -51,7 +50,7 @@ let minio: MinioServer;
 let proxy: FaultProxy;
 let admin: S3Client;
 const scratch = new Scratch();
-let keyCount = 0;
+const keys = new FreshKeys();
 
 beforeAll(async () => {
   minio = await startMinio();
@@ -69,7 +68,7 @@ afterAll(async () => {
 });
 
 function freshKey(label: string): string {
-  return `${label}/${Date.now().toString(36)}-${++keyCount}.tar`;
+  return keys.next(label);
 }
 
 function target(key: string, options: Partial<S3TargetOptions> = {}) {
@@ -84,33 +83,11 @@ function target(key: string, options: Partial<S3TargetOptions> = {}) {
   });
 }
 
-/**
- * A tree whose tape is exactly `totalSize` bytes: a few files of awkward
- * sizes (so entries straddle part boundaries), an empty file, a folder, and a
- * filler file sized to land the tape where asked.
- */
+/** A tree whose tape is exactly `totalSize` bytes, with files of awkward sizes (see awkwardTree). */
 function treeOfTapeSize(totalSize: number): string {
   const dir = scratch.dir("tree");
-  const fixed = [MiB + 17, 3 * MiB + 1000, 700, 0];
-  writeRandomFile(path.join(dir, "a.bin"), fixed[0]!);
-  writeRandomFile(path.join(dir, "b.bin"), fixed[1]!);
-  writeRandomFile(path.join(dir, "c.txt"), fixed[2]!);
-  fs.writeFileSync(path.join(dir, "empty"), "");
-  const filler = totalSize - tapeSizeOf([...fixed, 0], 1);
-  if (filler < 0 || filler % 512 !== 0) throw new RangeError(`cannot build a tape of ${totalSize} bytes from this tree`);
-  writeRandomFile(path.join(dir, "z", "filler.bin"), filler);
+  awkwardTree(dir, totalSize, { "a.bin": MiB + 17, "b.bin": 3 * MiB + 1000, "c.txt": 700 });
   return dir;
-}
-
-async function tapeBytes(dir: string): Promise<Buffer> {
-  const tape = openTape(dir);
-  try {
-    const chunks: Buffer[] = [];
-    for await (const chunk of tape.createReadStream()) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  } finally {
-    tape.close();
-  }
 }
 
 async function objectBytes(key: string): Promise<Buffer> {
@@ -121,9 +98,7 @@ async function objectBytes(key: string): Promise<Buffer> {
 /** The object at `key` is the recorded tape of `dir`, byte for byte (length and SHA-256, so the failure says which). */
 async function expectObjectIsTape(key: string, dir: string): Promise<void> {
   const tape = await tapeFacts(dir);
-  const object = await objectBytes(key);
-  expect(object.length, "object size vs. tape size").toBe(tape.totalSize);
-  expect(sha256(object), "SHA-256 of the object vs. the tape").toBe(tape.sha256);
+  expectSameAsTape(await objectBytes(key), tape);
 }
 
 /** The ETag S3 must give the tape cut in parts of `partSize`: computed here from the tape, independently of the target. */
@@ -140,15 +115,8 @@ async function pendingUploads(key: string): Promise<string[]> {
 
 /** Runs uploadTape, keeping its events. */
 function upload(dir: string, key: string, options: UploadOptions & { targetOptions?: Partial<S3TargetOptions> } = {}) {
-  const events: UploadEvent[] = [];
   const { targetOptions, ...uploadOptions } = options;
-  const t = target(key, targetOptions);
-  const run = uploadTape(dir, t, { retry: FAST_RETRY, ...uploadOptions, onEvent: (e) => (events.push(e), options.onEvent?.(e)) });
-  return { run, events, target: t };
-}
-
-function partsOf(events: readonly UploadEvent[], type: "part-start" | "part-done"): number[] {
-  return events.flatMap((e) => (e.type === type ? [e.part.number] : []));
+  return uploadKeepingEvents(dir, target(key, targetOptions), { retry: FAST_RETRY, ...uploadOptions });
 }
 
 /**
@@ -156,20 +124,8 @@ function partsOf(events: readonly UploadEvent[], type: "part-start" | "part-done
  * aborts through the signal: the abort lands on requests under way and on
  * parts still queued.
  */
-async function interruptedUpload(dir: string, key: string, partsDone: number) {
-  const controller = new AbortController();
-  let done = 0;
-  const first = upload(dir, key, {
-    concurrency: 2,
-    signal: controller.signal,
-    onEvent: (e) => {
-      if (e.type === "part-done" && ++done === partsDone) controller.abort(new Error("test interrupts the upload"));
-    },
-  });
-  await expectTypedError(first.run, "UPLOAD_ABORTED", "Run the same command again to resume");
-  const created = first.events.find((e) => e.type === "upload-created");
-  if (created?.type !== "upload-created") throw new Error("the interrupted upload never created a multipart upload");
-  return { uploadId: created.uploadId, done: new Set(partsOf(first.events, "part-done")), events: first.events };
+function interruptedUpload(dir: string, key: string, partsDone: number) {
+  return interruptUpload((options) => upload(dir, key, options), partsDone, 2);
 }
 
 describe("round trip: the object is the tape, byte for byte", () => {
@@ -444,11 +400,6 @@ describe("faults between tartape and the server", () => {
 });
 
 describe("the target's own contract", () => {
-  /** A part body over bytes in memory: what the driver hands a target, without a tape. */
-  function bodyOf(bytes: Buffer): PartBody {
-    return { size: bytes.length, open: () => Readable.from([bytes]), digest: async (algorithm) => createHash(algorithm).update(bytes).digest() };
-  }
-
   it("a Complete repeated after its response was lost finds the finished object instead of failing on NoSuchUpload", async () => {
     const key = freshKey("lost-complete");
     const t = target(key);
@@ -470,18 +421,8 @@ describe("the target's own contract", () => {
     const size = 8 * MiB;
     const ctx = { fingerprint: "d".repeat(64), totalSize: size, partSize: size, partCount: 1, tapeName: "x_dddddddd", signal: new AbortController().signal };
     const changed = new FileChangedError(path.join(scratch.dir("gone"), "big.bin"), "size", "grew while it was read");
-    const body: PartBody = {
-      size,
-      // Half the part, then the error a changed source file raises.
-      open: () =>
-        Readable.from(
-          (async function* () {
-            for (let i = 0; i < 4; i++) yield Buffer.alloc(MiB, i);
-            throw changed;
-          })(),
-        ),
-      digest: async (algorithm) => createHash(algorithm).update(Buffer.alloc(size)).digest(),
-    };
+    // Half the part, then the error a changed source file raises.
+    const body = bodyFailingHalfway(size, changed);
     const uploadId = await t.createUpload(ctx);
     try {
       const started = Date.now();

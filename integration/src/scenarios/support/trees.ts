@@ -48,6 +48,20 @@ export function singleFileTree(dir: string, totalSize: number): void {
   writeRandomFile(path.join(dir, "data.bin"), totalSize - overhead);
 }
 
+/**
+ * Fills `dir` so that its tape is exactly `totalSize` bytes: `files` (name → size;
+ * awkward sizes make entries straddle part boundaries), an empty file, and a
+ * filler file in a subfolder sized to land the tape where asked.
+ */
+export function awkwardTree(dir: string, totalSize: number, files: Readonly<Record<string, number>>): void {
+  for (const [name, size] of Object.entries(files)) writeRandomFile(path.join(dir, name), size);
+  fs.writeFileSync(path.join(dir, "empty"), "");
+  // The empty file and the filler's own header count as two files of size 0, the subfolder as one extra dir.
+  const filler = totalSize - tapeSizeOf([...Object.values(files), 0, 0], 1);
+  if (filler < 0 || filler % BLOCK_SIZE !== 0) throw new RangeError(`cannot build a tape of ${totalSize} bytes from this tree`);
+  writeRandomFile(path.join(dir, "z", "filler.bin"), filler);
+}
+
 /** `count` files of `size` bytes named `f-000.bin`…, in tape order. Returns their paths. */
 export function equalFilesTree(dir: string, count: number, size: number): string[] {
   const files: string[] = [];
