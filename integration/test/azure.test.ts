@@ -5,6 +5,7 @@
  * behind, bad input fails with typed errors, and injected faults are ridden out.
  */
 import { createHash } from "node:crypto";
+import fs from "node:fs";
 import { Readable } from "node:stream";
 import { BlobServiceClient, type BlockBlobClient } from "@azure/storage-blob";
 import { ABORT_MARKER_METADATA, AzureTarget, azureTarget, blockIdFor, FINGERPRINT_METADATA, parseAzureUrl, uploadIdFor } from "@tartape/azure";
@@ -51,6 +52,24 @@ async function expectBlobIsTape(key: string, tape: TapeFacts, partSize: number):
 async function recordedTape(dir: string): Promise<TapeFacts> {
   await record(dir);
   return tapeFacts(dir);
+}
+
+/**
+ * Gives the root directory the mtime its header on the recorded tape has. Creating
+ * .tartape after the scan changed it, and it is in the root's header: a second
+ * index would record another tape whenever a second boundary fell between the scan
+ * and that mkdir. A copy of the directory on another machine keeps the mtime.
+ */
+async function restoreRootMtime(dir: string): Promise<void> {
+  const tape = openTape(dir);
+  try {
+    const chunks: Buffer[] = [];
+    for await (const chunk of tape.createReadStream({ start: 0, end: 512 })) chunks.push(chunk as Buffer);
+    const seconds = parseInt(Buffer.concat(chunks).toString("latin1", 136, 147), 8);
+    fs.utimesSync(dir, seconds, seconds);
+  } finally {
+    tape.close();
+  }
 }
 
 /**
@@ -182,6 +201,7 @@ describe("resume", () => {
     expect(again.bytesUploaded).toBe(0);
 
     // A second index (another machine, or a lost .tartape folder) knows nothing: the blob's metadata tells.
+    await restoreRootMtime(dir);
     const otherIndex = scratch.file("other-index.db");
     const fresh = await uploadTape(dir, harness.makeTarget(key, { partSize: PART }), { indexPath: otherIndex, onEvent: (e) => events.push(e) });
     expect(fresh.status).toBe("already-complete");
