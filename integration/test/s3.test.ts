@@ -321,10 +321,15 @@ describe("an upload the server created but the index never recorded", () => {
     const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
     await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
     const env = { AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region };
+    const before = await runCli(["status", dir], env);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stdout).toContain(`s3://${BUCKET}/${key}?endpoint=`);
+    expect(before.stdout).toContain("an upload was being created when a run was interrupted");
     const exit = await runCli(["abort", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint], env);
     expect(exit.code, exit.stderr).toBe(0);
     expect(exit.stdout).toContain(`Also aborted 1 upload(s) an interrupted run had started but never recorded: ${orphans[0]}.`);
     expect(await pendingUploads(key)).toEqual([]);
+    expect((await runCli(["status", dir], env)).stdout).toBe(`No uploads are recorded for ${dir}.\n`);
   });
 });
 

@@ -21,7 +21,7 @@ export type {
   UnrecordedCreation,
 } from "./upload/target.js";
 export { uploadTape, type UploadOptions, type UploadResult, type UploadEvent } from "./upload/upload-tape.js";
-export { uploadStatus, abortUpload, type UploadStatus, type AbortResult } from "./upload/manage.js";
+export { uploadStatus, abortUpload, interruptedCreations, type UploadStatus, type AbortResult, type InterruptedCreation } from "./upload/manage.js";
 export { planParts, partSpec, formatBytes, DEFAULT_PART_SIZE, type PartPlan } from "./upload/plan.js";
 export { withRetry, isRetryable, type RetryPolicy } from "./upload/retry.js";
 export { classifySocketError, type SocketErrorClass, type SocketErrorKind } from "./upload/socket-errors.js";

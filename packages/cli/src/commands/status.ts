@@ -1,7 +1,7 @@
 /** `tartape status <dir>`: the uploads the index remembers, and how far each got. */
 import path from "node:path";
 import { Command } from "commander";
-import { uploadStatus, type UploadStatus } from "@tartape/core";
+import { interruptedCreations, uploadStatus, type InterruptedCreation, type UploadStatus } from "@tartape/core";
 import { formatBytes, formatPercent } from "../output/format.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
@@ -19,15 +19,25 @@ export function describeStatus(s: UploadStatus): string {
   ].join("\n");
 }
 
+export function describeInterrupted(i: InterruptedCreation): string {
+  return [
+    i.targetId,
+    "  status       an upload was being created when a run was interrupted; the server may hold it unrecorded",
+    "               (the next `tartape upload` or `tartape abort` to this destination finds it and aborts it)",
+    `  started      ${i.startedAt}`,
+  ].join("\n");
+}
+
 export function statusCommand(): Command {
   const command = new Command("status").description("show the uploads recorded in <dir>'s index and their progress").argument("<dir>", "a recorded directory");
   addIndexOption(command);
   return command.action(async (dir: string, flags: IndexOption) => {
     const uploads = uploadStatus(dir, indexLocation(flags));
-    if (uploads.length === 0) {
+    const interrupted = interruptedCreations(dir, indexLocation(flags));
+    if (uploads.length === 0 && interrupted.length === 0) {
       process.stdout.write(`No uploads are recorded for ${path.resolve(dir)}.\n`);
       return;
     }
-    process.stdout.write(uploads.map(describeStatus).join("\n\n") + "\n");
+    process.stdout.write([...uploads.map(describeStatus), ...interrupted.map(describeInterrupted)].join("\n\n") + "\n");
   });
 }

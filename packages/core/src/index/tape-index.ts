@@ -347,9 +347,13 @@ export class TapeIndex {
     this.db.prepare("UPDATE upload_intents SET last_attempt_at = ? WHERE id = ?").run(now(), id);
   }
 
-  /** Intents of the target not yet settled, oldest first. */
-  intents(targetId: string): UploadIntent[] {
-    const rows = this.db.prepare("SELECT * FROM upload_intents WHERE target_id = ? ORDER BY id").all(targetId) as Array<Record<string, unknown>>;
+  /** Intents not yet settled, of the target (of every target without one), oldest first. */
+  intents(targetId?: string): UploadIntent[] {
+    const rows = (
+      targetId === undefined
+        ? this.db.prepare("SELECT * FROM upload_intents ORDER BY id").all()
+        : this.db.prepare("SELECT * FROM upload_intents WHERE target_id = ? ORDER BY id").all(targetId)
+    ) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: Number(r.id),
       targetId: String(r.target_id),

@@ -52,6 +52,28 @@ export function uploadStatus(dir: string, options: IndexLocation = {}): UploadSt
   }
 }
 
+/**
+ * An upload a run began creating and never recorded: the process was killed
+ * between the server's answer and the index write, so the server may hold an
+ * upload nobody will finish. The next uploadTape or abortUpload to the same
+ * target looks for it and aborts it.
+ */
+export interface InterruptedCreation {
+  readonly targetId: string;
+  readonly startedAt: string;
+  readonly lastAttemptAt: string;
+}
+
+export function interruptedCreations(dir: string, options: IndexLocation = {}): InterruptedCreation[] {
+  const root = path.resolve(dir);
+  const tape = openTape(root, { indexPath: options.indexPath ?? defaultIndexPath(root) });
+  try {
+    return tape.index.intents().map((i) => ({ targetId: i.targetId, startedAt: i.startedAt, lastAttemptAt: i.lastAttemptAt }));
+  } finally {
+    tape.close();
+  }
+}
+
 export interface AbortResult {
   /** False when the index had no unfinished upload for this target. */
   readonly aborted: boolean;
