@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
+import zlib from "node:zlib";
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -27,7 +28,7 @@ import {
   type UploadContext,
   type UploadOptions,
 } from "@tartape/core";
-import { multipartEtag, s3Target, type S3Target, type S3TargetOptions } from "@tartape/s3";
+import { compositeCrc32, multipartEtag, s3Target, type S3Target, type S3TargetOptions } from "@tartape/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../src/index.js";
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
@@ -433,6 +434,50 @@ describe("the target's own contract", () => {
       const started = Date.now();
       await expect(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, body, ctx)).rejects.toBe(changed);
       expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await t.listParts(uploadId, ctx)).toEqual([]);
+    } finally {
+      await t.abort(uploadId, ctx);
+    }
+  });
+
+  it("with CRC32 parts: the receipt holds the part's CRC32, the object's checksum is the composite of the parts', and a repeated Complete finds the object", async () => {
+    const key = freshKey("crc32-contract");
+    const t = target(key, { checksum: "crc32" });
+    const parts = [Buffer.alloc(PART, 7), Buffer.alloc(1000, 9)];
+    const totalSize = parts[0]!.length + parts[1]!.length;
+    const ctx = { fingerprint: "c".repeat(64), totalSize, partSize: PART, partCount: 2, tapeName: "x_cccccccc", signal: new AbortController().signal };
+    const crcOf = (b: Buffer) => {
+      const raw = Buffer.alloc(4);
+      raw.writeUInt32BE(zlib.crc32(b));
+      return raw.toString("base64");
+    };
+    const uploadId = await t.createUpload(ctx);
+    const receipts = [];
+    let start = 0;
+    for (const [i, bytes] of parts.entries()) {
+      const receipt = await t.uploadPart(uploadId, { number: i + 1, start, end: start + bytes.length, size: bytes.length }, bodyOf(bytes), ctx);
+      expect(receipt.checksum).toBe(`crc32:${crcOf(bytes)}`);
+      receipts.push(receipt);
+      start += bytes.length;
+    }
+    const first = await t.complete(uploadId, receipts, ctx);
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: "ENABLED" }));
+    expect(head.ChecksumCRC32).toBe(compositeCrc32(parts.map(crcOf)));
+    expect(head.ContentLength).toBe(totalSize);
+    await expect(t.complete(uploadId, receipts, ctx)).resolves.toEqual(first);
+  });
+
+  // The SDK hashes a trailer's body in a promise nobody awaits once the request is aborted: if that
+  // stream errored, the rejection would be unhandled, and vitest fails the run on unhandled errors.
+  it("with CRC32 parts, a part body that fails mid-stream fails the request with the body's error, and nothing is left to reject unhandled", async () => {
+    const key = freshKey("crc32-failing-body");
+    const t = target(key, { checksum: "crc32" });
+    const size = 8 * MiB;
+    const ctx = { fingerprint: "e".repeat(64), totalSize: size, partSize: size, partCount: 1, tapeName: "x_eeeeeeee", signal: new AbortController().signal };
+    const changed = new FileChangedError(path.join(scratch.dir("gone-crc"), "big.bin"), "size", "grew while it was read");
+    const uploadId = await t.createUpload(ctx);
+    try {
+      await expect(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, bodyFailingHalfway(size, changed), ctx)).rejects.toBe(changed);
       expect(await t.listParts(uploadId, ctx)).toEqual([]);
     } finally {
       await t.abort(uploadId, ctx);
