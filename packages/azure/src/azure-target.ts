@@ -148,7 +148,7 @@ export class AzureTarget implements Target {
   async uploadPart(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
     const blockId = blockIdFor(uploadId, part.number);
     // Put Block needs the MD5 up front, so the part is read twice: once to hash it, once to send it.
-    const md5 = await body.digest("md5");
+    const md5 = await body.digest("md5", ctx.signal);
     ctx.signal.throwIfAborted();
     const response = await this.call(`staging block ${part.number}`, () =>
       this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, abortSignal: ctx.signal }),

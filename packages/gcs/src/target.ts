@@ -149,7 +149,7 @@ export class GcsTarget implements Target {
     const operation = `uploading part ${part.number}`;
     // One extra read of the part (from the page cache, right after the tape was read), so the
     // service itself refuses a part whose bytes arrive damaged.
-    const md5 = await body.digest("md5");
+    const md5 = await body.digest("md5", ctx.signal);
     ctx.signal.throwIfAborted();
     let uploaded;
     try {

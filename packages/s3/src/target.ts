@@ -171,7 +171,7 @@ export class S3Target implements Target {
     // from this MD5 (BadDigest) instead of acknowledging it: damaged in transit,
     // or a source file rewritten between the two reads. So the send itself
     // needs no second MD5: MD5 is most of the CPU an upload costs.
-    const contentMd5 = await body.digest("md5");
+    const contentMd5 = await body.digest("md5", ctx.signal);
     ctx.signal.throwIfAborted();
     const sent = await this.sendPart(uploadId, part, body, ctx, { ContentMD5: contentMd5.toString("base64") });
     const what = `Part ${part.number} of ${this.location}`;

@@ -263,4 +263,16 @@ describe("Volume.digest", () => {
       }
     }
   });
+
+  it("stops when its signal is aborted, before reading or between chunks", async () => {
+    const [volume] = tape.volumes(full.length);
+    const before = new AbortController();
+    before.abort(new Error("stopped before"));
+    await expect(volume!.digest("md5", before.signal)).rejects.toThrow("stopped before");
+    // Aborted while the first chunk is being read: the next chunk is not hashed.
+    const during = new AbortController();
+    const digest = volume!.digest("md5", during.signal);
+    during.abort(new Error("stopped during"));
+    await expect(digest).rejects.toThrow("stopped during");
+  });
 });

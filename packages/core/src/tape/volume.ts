@@ -83,11 +83,16 @@ export class Volume {
   /**
    * The digest of the volume's bytes. Each chunk is hashed before the next is
    * read, so the whole volume goes through a few reused buffers: no allocation,
-   * page faults or garbage per chunk, unlike a read through open().
+   * page faults or garbage per chunk, unlike a read through open(). An abort
+   * of `signal` stops it between chunks (a 5 GiB part takes seconds).
    */
-  async digest(algorithm: "md5" | "sha256"): Promise<Buffer> {
+  async digest(algorithm: "md5" | "sha256", signal?: AbortSignal): Promise<Buffer> {
+    signal?.throwIfAborted();
     const hash = createHash(algorithm);
-    for await (const chunk of this.source.bytes(this.start, this.end, undefined, { reuseBuffers: true })) hash.update(chunk);
+    for await (const chunk of this.source.bytes(this.start, this.end, undefined, { reuseBuffers: true })) {
+      signal?.throwIfAborted();
+      hash.update(chunk);
+    }
     return hash.digest();
   }
 }

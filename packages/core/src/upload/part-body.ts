@@ -25,9 +25,9 @@ export class VolumePartBody implements PartBody {
     return stream;
   }
 
-  async digest(algorithm: "md5" | "sha256"): Promise<Buffer> {
+  async digest(algorithm: "md5" | "sha256", signal?: AbortSignal): Promise<Buffer> {
     try {
-      return await this.volume.digest(algorithm);
+      return await this.volume.digest(algorithm, signal);
     } catch (err) {
       if (err instanceof FileChangedError) this.integrityError ??= err;
       throw err;

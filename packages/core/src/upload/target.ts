@@ -25,8 +25,8 @@ export interface PartBody {
   readonly size: number;
   /** A fresh stream of exactly the part's bytes. Integrity errors (a changed file) surface as stream errors. */
   open(): Readable;
-  /** Reads the part once and returns its digest, for services that need a checksum before the body. */
-  digest(algorithm: "md5" | "sha256"): Promise<Buffer>;
+  /** Reads the part once and returns its digest, for services that need a checksum before the body; `signal` stops the read. */
+  digest(algorithm: "md5" | "sha256", signal?: AbortSignal): Promise<Buffer>;
 }
 
 /** What the server acknowledged for one part. Recorded in the index only after the acknowledgement. */
