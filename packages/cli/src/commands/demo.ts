@@ -8,10 +8,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { fileTarget, IntegrityMismatchError, openTape } from "@tartape/core";
-import { checkExtraction, checkListing, compareWithTape, gnuTarVersion, type CheckResult } from "../demo/check-archive.js";
+import type { CheckResult } from "../demo/check-archive.js";
 import { createSampleTree } from "../demo/sample-tree.js";
 import { formatBytes } from "../output/format.js";
-import { runUpload } from "../upload/run-upload.js";
 
 const PART_SIZE = 1024 * 1024;
 const SAMPLE_NAME = "sample";
@@ -36,6 +35,9 @@ export function demoCommand(): Command {
     .description("make a sample directory, upload it to a local file in parts, check the result with GNU tar, and upload again")
     .option("--out <dir>", "where the demo works (default ./demo-out); only its sample, sample.tar and extracted entries are replaced", "demo-out")
     .action(async (flags: { out: string }) => {
+      // Loaded when the demo runs, not whenever the CLI starts (see upload.ts).
+      const { runUpload } = await import("../upload/run-upload.js");
+      const { checkExtraction, checkListing, compareWithTape, gnuTarVersion } = await import("../demo/check-archive.js");
       const out = path.resolve(flags.out);
       const sample = path.join(out, SAMPLE_NAME);
       const tarFile = path.join(out, TAR_NAME);

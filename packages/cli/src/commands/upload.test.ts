@@ -205,4 +205,9 @@ describe("resumeCommandFor", () => {
     expect(line).toBe(`tartape upload 'my dir' az://c/b.tar --part-size 8MiB --concurrency 2 --exclude '*.tmp' --connection-string "<your connection string>"`);
     expect(line).not.toContain("secret");
   });
+
+  it("keeps --checksum: another checksum would be another upload, not this one resumed", () => {
+    const line = resumeCommandFor("d", "s3://b/k.tar", { checksum: "crc32", endpoint: "http://127.0.0.1:9000", defaultExcludes: true });
+    expect(line).toBe("tartape upload d s3://b/k.tar --endpoint http://127.0.0.1:9000 --checksum crc32");
+  });
 });

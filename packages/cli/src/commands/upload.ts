@@ -4,7 +4,6 @@ import { parsePositiveInteger } from "../parse/integer.js";
 import { parseSize } from "../parse/size.js";
 import { shellQuote } from "../output/format.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
-import { runUpload } from "../upload/run-upload.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
 import { addExcludeOptions, addIndexOption, requestedExcludes, type ExcludeFlags, type IndexOption } from "./shared-options.js";
 
@@ -27,6 +26,7 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
     ["--concurrency", flags.concurrency],
     ["--endpoint", flags.endpoint],
     ["--region", flags.region],
+    ["--checksum", flags.checksum],
     ["--event-log", flags.eventLog],
     ["--index", flags.index],
   ];
@@ -55,6 +55,9 @@ export function uploadCommand(): Command {
     const partSize = flags.partSize !== undefined ? parseSize(flags.partSize, "--part-size") : undefined;
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
     const target = await targetFromUrl(url, connectionOptions(flags, partSize));
+    // Loaded when an upload runs: the progress bar and the reporting are most of the CLI's start-up time,
+    // which every other command would pay for nothing.
+    const { runUpload } = await import("../upload/run-upload.js");
     await runUpload({
       dir,
       target,
