@@ -15,7 +15,7 @@ export interface StreamedPart {
   /** The CRC32 the server returned (base64), when the request carried one. */
   readonly serverCrc32: string | undefined;
   readonly sentBytes: number;
-  /** CRC32 of the bytes that went into the request, when asked for. */
+  /** CRC32 of the bytes that went into the request, when it carried a CRC32 (else 0). */
   readonly sentCrc32: number;
 }
 
@@ -23,9 +23,10 @@ export interface StreamedPart {
  * Sends `body` as the request body of `input`. Throws the SDK's error as is,
  * or the body's own error (e.g. a source file that changed) when reading it failed.
  */
-export async function streamPart(client: S3Client, input: Omit<UploadPartCommandInput, "Body">, body: PartBody, signal: AbortSignal, withCrc32 = false): Promise<StreamedPart> {
+export async function streamPart(client: S3Client, input: Omit<UploadPartCommandInput, "Body">, body: PartBody, signal: AbortSignal): Promise<StreamedPart> {
   const source = body.open();
-  const counting = new ByteCounter(withCrc32);
+  // A request that carries a CRC32 trailer gets the CRC32 of what it sent, to hold against the server's.
+  const counting = new ByteCounter(input.ChecksumAlgorithm === "CRC32");
   // The HTTP handler pipes the body without watching it for errors: a failing
   // source would leave the request waiting for bytes that never come. So a body
   // error aborts the request, and is what the caller sees. The error is not

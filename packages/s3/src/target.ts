@@ -190,7 +190,7 @@ export class S3Target implements Target {
     // One read: the SDK sends the CRC32 of the streamed bytes in a trailer, the
     // server refuses the part if its own CRC32 differs, and returns it; it must
     // also equal the CRC32 computed here of the bytes that went into the request.
-    const sent = await this.sendPart(uploadId, part, body, ctx, { ChecksumAlgorithm: "CRC32" }, true);
+    const sent = await this.sendPart(uploadId, part, body, ctx, { ChecksumAlgorithm: "CRC32" });
     const crc = crc32Base64(sent.sentCrc32);
     if (sent.serverCrc32 !== crc) {
       throw new IntegrityMismatchError(
@@ -207,12 +207,11 @@ export class S3Target implements Target {
     body: PartBody,
     ctx: UploadContext,
     checksum: Pick<UploadPartCommandInput, "ContentMD5" | "ChecksumAlgorithm">,
-    withCrc32 = false,
   ): Promise<StreamedPart> {
     let sent;
     try {
       const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum };
-      sent = await streamPart(this.client, input, body, ctx.signal, withCrc32);
+      sent = await streamPart(this.client, input, body, ctx.signal);
     } catch (err) {
       throw this.failure(err, `UploadPart ${part.number}`, uploadId);
     }
@@ -263,17 +262,21 @@ export class S3Target implements Target {
   /** What the assembled object must show, computed from the parts sent: its multipart ETag, or its composite CRC32. */
   private expectedObject(parts: readonly PartReceipt[]): { name: string; value: string } {
     if (this.checksum === "md5") return { name: "ETag", value: multipartEtag(parts.map((p) => p.etag)) };
-    return { name: "CRC32 checksum", value: compositeCrc32(parts.map((p) => this.partChecksum(p).ChecksumCRC32 ?? "")) };
+    return { name: "CRC32 checksum", value: compositeCrc32(parts.map((p) => this.partCrc32(p))) };
   }
 
   /** The checksum a part is completed with: its CRC32, for an upload that carries them. */
   private partChecksum(part: PartReceipt): { ChecksumCRC32?: string } {
-    if (this.checksum !== "crc32") return {};
+    return this.checksum === "crc32" ? { ChecksumCRC32: this.partCrc32(part) } : {};
+  }
+
+  /** The CRC32 (base64) a part was acknowledged with. */
+  private partCrc32(part: PartReceipt): string {
     const crc = checksumOfKind(part.checksum, "crc32");
     if (crc === null) {
       throw new IntegrityMismatchError(`Part ${part.number} of ${this.location} was recorded with checksum ${JSON.stringify(part.checksum)}, not a CRC32: it cannot join an upload that carries CRC32s.`);
     }
-    return { ChecksumCRC32: crc };
+    return crc;
   }
 
   /** What the server says of the whole object, in the form `expectedObject` computes: its ETag, or its CRC32 checksum. */
