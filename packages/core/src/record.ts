@@ -11,7 +11,7 @@ import { TapeIndex, type NewEntryRow } from "./index/tape-index.js";
 import { DEFAULT_EXCLUDES, INDEX_DIR_NAME, makeExcludeMatcher } from "./scan/exclude.js";
 import { scanCompact, type SkippedEntry } from "./scan/scan.js";
 import { writeCommonHeader } from "./tar/common-header.js";
-import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, headerMode, paddingAfter } from "./tar/header.js";
+import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
 
 export interface RecordOptions {
@@ -71,6 +71,12 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   // Headers are hashed 64 KiB at a time: a hash update per 512-byte header costs more than hashing it.
   const toHash = Buffer.allocUnsafe(64 * 1024);
   let toHashLength = 0;
+  /** Hashes what the buffer holds when `n` more bytes would not fit. */
+  const makeRoom = (n: number): void => {
+    if (toHashLength + n <= toHash.length) return;
+    hash.update(toHash.subarray(0, toHashLength));
+    toHashLength = 0;
+  };
   /** Where each entry's content starts: its header is what comes before, from the previous entry's end. */
   const dataOffsets = new Float64Array(count);
   let offset = 0;
@@ -85,21 +91,15 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
       linkTarget: list.linkTargets.get(i) ?? null,
     };
     // The fingerprint covers every header byte, so any change to a header changes it.
-    if (toHash.length - toHashLength < BLOCK_SIZE) {
-      hash.update(toHash.subarray(0, toHashLength));
-      toHashLength = 0;
-    }
+    makeRoom(BLOCK_SIZE);
     let headerLength = BLOCK_SIZE;
     // The common one-block header is written straight into the hashing buffer; any other is encoded apart.
-    if (writeCommonHeader(toHash, toHashLength, fields, headerMode(fields.kind, fields.mode))) {
+    if (writeCommonHeader(toHash, toHashLength, fields)) {
       toHashLength += BLOCK_SIZE;
     } else {
       const header = encodeHeader(fields);
       headerLength = header.length;
-      if (toHashLength + header.length > toHash.length) {
-        hash.update(toHash.subarray(0, toHashLength));
-        toHashLength = 0;
-      }
+      makeRoom(header.length);
       if (header.length > toHash.length) hash.update(header);
       else toHashLength += header.copy(toHash, toHashLength);
     }

@@ -7,7 +7,7 @@ import { createHash, type Hash } from "node:crypto";
 import { IndexIncompatibleError } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
 import { writeCommonHeader } from "../tar/common-header.js";
-import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, headerMode, type HeaderFields } from "../tar/header.js";
+import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, type HeaderFields } from "../tar/header.js";
 import type { TapeEntry } from "../types.js";
 import { SMALL_FILE_LIMIT, checkFile, readLargeContent, readLargeContentSync, readSmallContent } from "./file-content.js";
 import { mtimeSeconds } from "./mtime.js";
@@ -84,7 +84,7 @@ export function entryHeader(entry: TapeEntry): Buffer {
  */
 function putHeader(out: Gather, entry: TapeEntry, from: number, to: number): void {
   const whole = from === entry.startOffset && to === entry.dataOffset && to - from === BLOCK_SIZE;
-  if (whole && writeCommonHeader(out.buf, out.pos, headerFields(entry), headerMode(entry.kind, entry.mode))) {
+  if (whole && writeCommonHeader(out.buf, out.pos, headerFields(entry))) {
     out.pos += BLOCK_SIZE;
     return;
   }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { random as seeded } from "../test-util/fs.js";
 import type { EntryKind } from "../types.js";
 import { encodeCommonHeader } from "./common-header.js";
-import { encodeAnyHeader, headerMode, type HeaderFields } from "./header.js";
+import { encodeAnyHeader, type HeaderFields } from "./header.js";
 
 const ALPHABET = "abcXYZ019 -_.~!/";
 
@@ -27,7 +27,7 @@ function randomFields(random: () => number): HeaderFields {
 }
 
 function common(fields: HeaderFields): Buffer | null {
-  return encodeCommonHeader(fields, headerMode(fields.kind, fields.mode));
+  return encodeCommonHeader(fields);
 }
 
 describe("encodeCommonHeader", () => {

@@ -8,6 +8,7 @@
  */
 import type { EntryKind } from "../types.js";
 import type { HeaderFields } from "./header.js";
+import { headerMode } from "./mode.js";
 
 const BLOCK_SIZE = 512;
 const FIELD_SIZE = 100;
@@ -57,11 +58,10 @@ function putOctal(block: Buffer, offset: number, digits: number, value: number):
  * Writes the one-block header of an entry whose fields all take the common
  * form into `target` at `at` (512 bytes), and returns true; returns false,
  * with those bytes undefined, when a field does not take that form (the
- * caller then uses the general encoder). `mode` is the header's mode, already
- * normalised. Writing in place spares a buffer per entry where headers are
- * gathered anyway (recording, playing).
+ * caller then uses the general encoder). Writing in place spares a buffer per
+ * entry where headers are gathered anyway (recording, playing).
  */
-export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFields, mode: number): boolean {
+export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFields): boolean {
   const { kind, mtimeSeconds: mtime } = fields;
   const size = kind === "file" ? fields.size : 0;
   if (mtime < 0 || mtime > MAX_OCTAL_11 || size > MAX_OCTAL_11) return false;
@@ -81,7 +81,7 @@ export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFiel
     if (linkSum < 0) return false;
     sum += linkSum;
   }
-  sum += putOctal(target, at + 100, 7, mode);
+  sum += putOctal(target, at + 100, 7, headerMode(kind, fields.mode));
   sum += putOctal(target, at + 124, 11, size);
   sum += putOctal(target, at + 136, 11, mtime);
   target[at + 156] = TYPEFLAG[kind];
@@ -98,7 +98,7 @@ export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFiel
 }
 
 /** `writeCommonHeader` into a block of its own, or null. */
-export function encodeCommonHeader(fields: HeaderFields, mode: number): Buffer | null {
+export function encodeCommonHeader(fields: HeaderFields): Buffer | null {
   const block = Buffer.allocUnsafe(BLOCK_SIZE);
-  return writeCommonHeader(block, 0, fields, mode) ? block : null;
+  return writeCommonHeader(block, 0, fields) ? block : null;
 }

@@ -6,6 +6,7 @@ import type { EntryKind } from "../types.js";
 import { MAX_OCTAL_11, writeOctal, writeSize } from "./numbers.js";
 import { encodePaxRecords, type PaxKey } from "./pax.js";
 import { encodeCommonHeader } from "./common-header.js";
+import { headerMode } from "./mode.js";
 
 export const BLOCK_SIZE = 512;
 /** Two zero blocks end the tape. */
@@ -47,12 +48,7 @@ export interface HeaderFields {
   readonly linkTarget: string | null;
 }
 
-/** The mode a header stores: normalised so the tape does not depend on umask or owner. */
-export function headerMode(kind: EntryKind, mode: number): number {
-  if (kind === "dir") return 0o755;
-  if (kind === "symlink") return 0o777;
-  return mode & 0o111 ? 0o755 : 0o644;
-}
+export { headerMode };
 
 /**
  * Splits a path into ustar (prefix, name): whole into name when it fits in 100
@@ -130,7 +126,7 @@ function padded(length: number): number {
  * followed by the ustar block with truncated fallbacks.
  */
 export function encodeHeader(fields: HeaderFields): Buffer {
-  return encodeCommonHeader(fields, headerMode(fields.kind, fields.mode)) ?? encodeAnyHeader(fields);
+  return encodeCommonHeader(fields) ?? encodeAnyHeader(fields);
 }
 
 /** The general encoder: any path, link target, size and mtime. */
