@@ -95,7 +95,7 @@ export async function abortUpload(dir: string, target: Target, options: IndexLoc
     const state = tape.index.upload(target.id);
     if (!state || state.status !== "in-progress") return { aborted: false, ...extra };
     const ctx = uploadContext(tape, state, options.signal);
-    await withRetry(() => target.abort(state.uploadId, ctx), options.retry, options.signal ? { signal: options.signal } : {});
+    await withRetry(() => target.abort(state.uploadId, ctx), options.retry, { signal: options.signal });
     tape.index.deleteUpload(target.id);
     return { aborted: true, uploadId: state.uploadId, ...extra };
   } finally {

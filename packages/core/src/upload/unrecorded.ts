@@ -55,7 +55,7 @@ export async function discardUnrecorded(tape: Tape, target: Target, retry: Retry
     if (target.abortUnrecorded) {
       const ctx = uploadContext(tape, intent, signal);
       const creation = { startedAt: new Date(intent.startedAt), lastAttemptAt: new Date(intent.lastAttemptAt), keep };
-      discarded.push(...(await withRetry(() => target.abortUnrecorded!(ctx, creation), retry, signal ? { signal } : {})));
+      discarded.push(...(await withRetry(() => target.abortUnrecorded!(ctx, creation), retry, { signal })));
     }
     tape.index.forgetIntent(intent.id);
   }

@@ -131,7 +131,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       if (state?.status === "in-progress") {
         // The upload's own fingerprint: the tape may have been recorded again since it began.
         const ctx = uploadContext(tape, state, options.signal);
-        await withRetry(() => target.abort(state!.uploadId, ctx), options.retry, retryHooks(options));
+        await withRetry(() => target.abort(state!.uploadId, ctx), options.retry, { signal: options.signal });
       }
       tape.index.deleteUpload(target.id);
       if (!freshlyRecorded.has(tape)) {
@@ -168,10 +168,6 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   } finally {
     tape.close();
   }
-}
-
-function retryHooks(options: UploadOptions) {
-  return options.signal ? { signal: options.signal } : {};
 }
 
 function alreadyComplete(tape: Tape, target: Target, state: UploadRecord): UploadResult {
