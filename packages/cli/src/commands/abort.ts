@@ -1,6 +1,7 @@
 /** `tartape abort <dir> <url>`: discard the unfinished upload to <url>, on the server and in the index. */
 import { Command } from "commander";
 import { abortUpload, uploadStatus } from "@tartape/core";
+import { unrecordedUploads } from "../output/upload-summary.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
@@ -20,7 +21,7 @@ export function abortCommand(): Command {
     const result = await abortUpload(dir, target, location);
     // Uploads a killed run created on the server but never recorded: aborted as well.
     const unrecorded = result.unrecorded?.length
-      ? ` Also aborted ${result.unrecorded.length} upload(s) an interrupted run had started but never recorded: ${result.unrecorded.join(", ")}.`
+      ? ` Also aborted ${unrecordedUploads(result.unrecorded)}.`
       : "";
     if (result.aborted) {
       process.stdout.write(`Aborted upload ${result.uploadId} to ${target.id}; its parts are discarded.${unrecorded}\n`);

@@ -6,6 +6,11 @@ function partsLine(r: UploadResult): string {
   return `  parts        ${r.partCount} of ${formatBytes(r.partSize)}: ${r.partsUploaded} uploaded, ${r.partsSkipped} skipped (already at the destination)`;
 }
 
+/** Upload ids a killed run had created on the server without recording them, as `upload` and `abort` name them. */
+export function unrecordedUploads(ids: readonly string[]): string {
+  return `${ids.length} upload(s) an interrupted run had started but never recorded: ${ids.join(", ")}`;
+}
+
 /**
  * Uploads a killed run had created on the server without recording them: what
  * this run did about them. Said even when all went well, since they were
@@ -14,7 +19,7 @@ function partsLine(r: UploadResult): string {
 export function unrecordedLines(r: Pick<UploadResult, "unrecorded">): string[] {
   const report = r.unrecorded;
   if (!report) return [];
-  const lines = report.discarded.length > 0 ? [`  cleaned up   ${report.discarded.length} upload(s) an interrupted run had started but never recorded: ${report.discarded.join(", ")}`] : [];
+  const lines = report.discarded.length > 0 ? [`  cleaned up   ${unrecordedUploads(report.discarded)}`] : [];
   if (report.error !== undefined) {
     lines.push(`  warning      could not look for uploads an interrupted run may have left on the server (${describeCause(report.error)}); the next run looks again`);
   }
