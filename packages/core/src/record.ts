@@ -3,7 +3,7 @@
  * and write the index. Offsets and the total size are known from here on
  * without reading any content.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "./hash.js";
 import fs from "node:fs";
 import path from "node:path";
 import { FORMAT_VERSION } from "./index/schema.js";

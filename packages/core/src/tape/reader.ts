@@ -3,7 +3,8 @@
  * range. Files that end before the range are never opened: the first entry is
  * found with one B-tree lookup.
  */
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { createHash } from "../hash.js";
 import { IndexIncompatibleError } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
 import { writeCommonHeader } from "../tar/common-header.js";

@@ -3,7 +3,7 @@
  * sample; deep mode stats every entry and reads every file back.
  */
 import fs from "node:fs";
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.js";
 import type { ChangeKind } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
 import type { TapeEntry } from "../types.js";

@@ -3,7 +3,7 @@
  * of a multipart upload; `open()` gives a Readable over exactly its bytes that
  * can `seek()` and `tell()` inside the range.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.js";
 import { Readable } from "node:stream";
 import { InvalidArgumentError, OffsetOutOfRangeError } from "../errors.js";
 import type { TapeEntry } from "../types.js";

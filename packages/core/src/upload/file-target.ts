@@ -4,7 +4,7 @@
  * reads every part back, checks it, and renames the partial file into place.
  * The built-in default target, and the reference for what a target must do.
  */
-import { createHash } from "node:crypto";
+import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
 import { IntegrityMismatchError, TargetError } from "../errors.js";
