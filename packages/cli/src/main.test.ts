@@ -27,6 +27,7 @@ describe("tartape (usage and error reporting)", () => {
 
   it.each([
     [["bogus"], /^tartape: unknown command 'bogus'/],
+    [["verfy", "."], /^tartape: unknown command 'verfy'\n\(Did you mean verify\?\)/],
     [["cat"], /^tartape: missing required argument 'dir'/],
     [["cat", ".", "--what"], /^tartape: unknown option '--what'/],
     [["upload", "."], /^tartape: missing required argument 'url'/],

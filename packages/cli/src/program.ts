@@ -1,14 +1,32 @@
 /** The command line: one commander program, one subcommand per file under commands/. */
 import fs from "node:fs";
 import { Command } from "commander";
-import { abortCommand } from "./commands/abort.js";
-import { catCommand } from "./commands/cat.js";
-import { demoCommand } from "./commands/demo.js";
-import { lsCommand } from "./commands/ls.js";
-import { recordCommand } from "./commands/record.js";
-import { statusCommand } from "./commands/status.js";
-import { uploadCommand } from "./commands/upload.js";
-import { verifyCommand } from "./commands/verify.js";
+
+/**
+ * Each subcommand's definition, loaded when needed: a command line names one
+ * command, and loading the others (upload targets, the demo, their node:
+ * modules) took a tenth of the start-up of a quick `tartape cat` or `ls`.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  record: async () => (await import("./commands/record.js")).recordCommand(),
+  cat: async () => (await import("./commands/cat.js")).catCommand(),
+  ls: async () => (await import("./commands/ls.js")).lsCommand(),
+  verify: async () => (await import("./commands/verify.js")).verifyCommand(),
+  upload: async () => (await import("./commands/upload.js")).uploadCommand(),
+  status: async () => (await import("./commands/status.js")).statusCommand(),
+  abort: async () => (await import("./commands/abort.js")).abortCommand(),
+  demo: async () => (await import("./commands/demo.js")).demoCommand(),
+};
+
+/**
+ * The commands a command line needs: the one it names (its first word that is
+ * not an option; the program's own options take no value), or all of them, for
+ * the program's help or to suggest the name meant.
+ */
+export function commandsNeeded(args: readonly string[]): string[] {
+  const first = args.find((arg) => !arg.startsWith("-"));
+  return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
@@ -28,7 +46,8 @@ Environment:
   STORAGE_EMULATOR_HOST                                                   gs:// against an emulator
   TARTAPE_DEBUG=1                                                         print stack traces`;
 
-export function createProgram(): Command {
+/** The program for `args`: every command it may run is defined (see commandsNeeded); all of them when `args` is left out. */
+export async function createProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command("tartape")
     .description("Deterministic TAR tapes of a directory, uploaded as resumable, concurrent multipart uploads.")
     .version(packageVersion())
@@ -39,8 +58,7 @@ export function createProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, "tartape: ")) })
     // runCli decides the exit code; commander only reports.
     .exitOverride();
-  for (const command of [recordCommand(), catCommand(), lsCommand(), verifyCommand(), uploadCommand(), statusCommand(), abortCommand(), demoCommand()]) {
-    program.addCommand(command.copyInheritedSettings(program));
-  }
+  const commands = await Promise.all(commandsNeeded(args).map((name) => (COMMANDS[name] as () => Promise<Command>)()));
+  for (const command of commands) program.addCommand(command.copyInheritedSettings(program));
   return program;
 }

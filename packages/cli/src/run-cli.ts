@@ -8,7 +8,7 @@ import { debugRequested, formatError } from "./report-error.js";
 const COMMANDER_SUCCESS = new Set(["commander.helpDisplayed", "commander.version", "commander.help"]);
 
 export async function runCli(args: readonly string[]): Promise<number> {
-  const program = createProgram();
+  const program = await createProgram(args);
   try {
     await program.parseAsync([...args], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : EXIT_OK;
