@@ -8,8 +8,14 @@ import fs from "node:fs";
 import type { TapeIndex } from "../index/tape-index.js";
 import { readTapeRange } from "./reader.js";
 
-/** Written chunks are about this large: a few pipe buffers' worth. */
-const WRITE_CHUNK = 64 * 1024;
+/**
+ * Written chunks are about this large: half of Linux's default 64 KiB pipe,
+ * so the reader drains one half while the next is written. Chunks of the
+ * whole pipe's size make the two take turns: on a quiet machine, 4 files of
+ * 512 MiB took 3.2 s with 64 KiB writes, 1.2 s with 32 KiB (GNU tar 1.5 s),
+ * and 20,000 small files the same time with either.
+ */
+const WRITE_CHUNK = 32 * 1024;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 /**
  * How long to wait when a non-blocking descriptor is full: a reader drains a
