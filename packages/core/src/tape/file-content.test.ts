@@ -1,8 +1,9 @@
 /**
  * Integrity while playing: a file that differs from the index stops the
  * stream with a FileChangedError naming it, before any of its bytes (header
- * included) are handed out, on the small (synchronous) and large
- * (asynchronous) read paths alike.
+ * included) are handed out, on the small (read at once) and large (read in
+ * chunks) paths alike, whether the tape is pulled (streams, play) or written
+ * with blocking reads and writes (writeToFd, as `tartape cat` does).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -95,14 +96,29 @@ const mutations: Array<[string, ChangeKind, (file: string) => void]> = [
   ],
 ];
 
+/** What `tape.writeToFd` wrote into a file before it stopped, and why it stopped. */
+async function writeToFdUntilError(tape: Tape, range: { start?: number } = {}): Promise<{ bytes: Buffer; error: unknown }> {
+  const out = path.join(tempDir(), "out.tar");
+  const fd = fs.openSync(out, "w");
+  let error: unknown;
+  try {
+    await tape.writeToFd(fd, range);
+  } catch (err) {
+    error = err;
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { bytes: fs.readFileSync(out), error };
+}
+
 /** Fails the test instead of hanging when a read blocks. */
 function withTimeout<T>(promise: Promise<T>, ms = 5000): Promise<T> {
   return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms))]);
 }
 
 describe.each([
-  ["small (synchronous read)", "small"],
-  ["large (asynchronous read)", "large"],
+  ["small (one read)", "small"],
+  ["large (chunked read)", "large"],
 ])("a %s file changed after recording", (_label, name) => {
   for (const [what, change, mutate] of mutations) {
     it(`${what}: FileChangedError (${change}) naming it; nothing of it or after it is emitted`, async () => {
@@ -121,6 +137,12 @@ describe.each([
         expect(got.length).toBeLessThanOrEqual(target.startOffset);
         expect(got.equals(full.subarray(0, got.length))).toBe(true);
       }
+
+      // The blocking path of `tartape cat` stops the same way.
+      const written = await writeToFdUntilError(tape);
+      expect(written.error).toMatchObject({ code: "FILE_CHANGED", change, path: target.realPath });
+      expect(written.bytes.length).toBeLessThanOrEqual(target.startOffset);
+      expect(written.bytes.equals(full.subarray(0, written.bytes.length))).toBe(true);
 
       // play(): fileStart for it may come, but no data of it and nothing after it.
       const seen: string[] = [];
@@ -154,6 +176,9 @@ describe.each([
     const { bytes: got, error } = await collectUntilError(tape.createReadStream({ start: target.dataOffset + 5 }));
     expect(error).toMatchObject({ code: "FILE_CHANGED", change: "size", path: target.realPath });
     expect(got.length).toBe(0);
+    const written = await writeToFdUntilError(tape, { start: target.dataOffset + 5 });
+    expect(written.error).toMatchObject({ code: "FILE_CHANGED", change: "size", path: target.realPath });
+    expect(written.bytes.length).toBe(0);
     tape.close();
   });
 

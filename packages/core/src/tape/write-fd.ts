@@ -6,7 +6,7 @@
  */
 import fs from "node:fs";
 import type { TapeIndex } from "../index/tape-index.js";
-import { readTapeRange } from "./reader.js";
+import { readTapeRangeSync } from "./reader.js";
 
 /**
  * Written chunks are about this large: half of Linux's default 64 KiB pipe,
@@ -62,10 +62,10 @@ function blockingPipeFor(fd: number): number | null {
 }
 
 export async function writeRangeToFd(index: TapeIndex, totalSize: number, fd: number, start: number, end: number): Promise<void> {
-  const pieces = readTapeRange(index, totalSize, { start, end, chunkSize: WRITE_CHUNK, reuseBuffers: true, syncReads: true });
+  const pieces = readTapeRangeSync(index, totalSize, { start, end, chunkSize: WRITE_CHUNK, reuseBuffers: true });
   const blocking = blockingPipeFor(fd);
   try {
-    for await (const chunk of pieces) writeAll(blocking ?? fd, chunk as Buffer);
+    for (const chunk of pieces) writeAll(blocking ?? fd, chunk as Buffer);
   } finally {
     if (blocking !== null) fs.closeSync(blocking);
   }
