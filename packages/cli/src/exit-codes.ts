@@ -6,7 +6,7 @@
  *   130  interrupted by SIGINT (Ctrl-C), 143 by SIGTERM: run the same command again to resume
  */
 import os from "node:os";
-import { TartapeError, type ErrorCode } from "@tartape/core";
+import { TartapeError, type ErrorCode } from "@tartape/core/tape";
 import { InterruptedError } from "./interrupted-error.js";
 
 export const EXIT_OK = 0;

@@ -1,4 +1,4 @@
-import { TartapeError } from "@tartape/core";
+import { TartapeError } from "@tartape/core/tape";
 
 /** The user stopped the command with a signal; the message says how to carry on. */
 export class InterruptedError extends TartapeError {

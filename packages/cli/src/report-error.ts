@@ -4,7 +4,7 @@
  * line plus the error for anything else, and stacks only when asked for.
  */
 import { inspect } from "node:util";
-import { TartapeError } from "@tartape/core";
+import { TartapeError } from "@tartape/core/tape";
 
 /** Whether the user asked for stack traces: `--debug` anywhere on the command line, or TARTAPE_DEBUG=1. */
 export function debugRequested(args: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): boolean {

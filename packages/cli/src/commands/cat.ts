@@ -1,7 +1,7 @@
 /** `tartape cat <dir>`: tape bytes to stdout, the whole tape or a slice of it. */
 import { isatty } from "node:tty";
 import { Command } from "commander";
-import { InvalidArgumentError, OffsetOutOfRangeError, openTape } from "@tartape/core";
+import { InvalidArgumentError, OffsetOutOfRangeError, openTape } from "@tartape/core/tape";
 import { pipeToStdout, writeToStdoutFd } from "../output/write-stdout.js";
 import { parseOffset } from "../parse/integer.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";

@@ -1,7 +1,7 @@
 /** `tartape ls <dir>`: every entry of the tape with its place on it, streamed from the index. */
 import { Readable } from "node:stream";
 import { Command } from "commander";
-import { openTape, type TapeEntry } from "@tartape/core";
+import { openTape, type TapeEntry } from "@tartape/core/tape";
 import { pipeToStdout } from "../output/write-stdout.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 

@@ -1,7 +1,7 @@
 /** `tartape record <dir>`: snapshot a directory into its index. */
 import path from "node:path";
 import { Command } from "commander";
-import { record } from "@tartape/core";
+import { record } from "@tartape/core/tape";
 import { describeRecording } from "../output/record-summary.js";
 import { addExcludeOptions, addIndexOption, excludeList, indexLocation, type ExcludeFlags, type IndexOption } from "./shared-options.js";
 

@@ -1,6 +1,6 @@
 /** Options several commands share, declared once so they read the same everywhere. */
 import type { Command } from "commander";
-import { DEFAULT_EXCLUDES } from "@tartape/core";
+import { DEFAULT_EXCLUDES } from "@tartape/core/tape";
 
 export interface IndexOption {
   readonly index?: string;

@@ -1,7 +1,7 @@
 /** `tartape verify <dir>`: does the disk still match the recorded tape? */
 import path from "node:path";
 import { Command } from "commander";
-import { openTape, type Difference, type VerifyReport } from "@tartape/core";
+import { openTape, type Difference, type VerifyReport } from "@tartape/core/tape";
 import { EXIT_FAILURE } from "../exit-codes.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 

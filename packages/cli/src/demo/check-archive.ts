@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import type { Tape, TapeEntry } from "@tartape/core";
+import type { Tape, TapeEntry } from "@tartape/core/tape";
 
 export interface CheckResult {
   readonly ok: boolean;

@@ -1,5 +1,5 @@
 /** How numbers read on the terminal. */
-import { formatBytes } from "@tartape/core";
+import { formatBytes } from "@tartape/core/tape";
 
 export { formatBytes };
 

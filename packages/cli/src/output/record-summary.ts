@@ -1,5 +1,5 @@
 /** What `record` (and an upload that had to record first) tells the user about the new tape. */
-import type { RecordResult } from "@tartape/core";
+import type { RecordResult } from "@tartape/core/tape";
 import { formatSizeExact } from "./format.js";
 
 const EXCLUDED_SHOWN = 10;

@@ -4,7 +4,7 @@
  * command quietly and successfully, as it does for cat(1).
  */
 import type { Readable } from "node:stream";
-import type { Tape } from "@tartape/core";
+import type { Tape } from "@tartape/core/tape";
 import { pipeline } from "node:stream/promises";
 
 function isBrokenPipe(err: unknown): boolean {

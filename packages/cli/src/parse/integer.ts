@@ -1,5 +1,5 @@
 /** Whole-number option values (offsets, counts), refused with a message that names the option. */
-import { InvalidArgumentError } from "@tartape/core";
+import { InvalidArgumentError } from "@tartape/core/tape";
 
 const DIGITS = /^\d+$/;
 

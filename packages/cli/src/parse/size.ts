@@ -3,7 +3,7 @@
  * Every unit is a power of 1024, as in the AWS CLI, so `5MB` is S3's 5 MiB
  * minimum part size rather than a few hundred KiB short of it.
  */
-import { InvalidArgumentError } from "@tartape/core";
+import { InvalidArgumentError } from "@tartape/core/tape";
 
 const UNIT_EXPONENTS: ReadonlyMap<string, number> = new Map([
   ["", 0],

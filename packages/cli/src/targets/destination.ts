@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { TargetError } from "@tartape/core";
+import { TargetError } from "@tartape/core/tape";
 
 export type CloudScheme = "s3" | "az" | "gs";
 

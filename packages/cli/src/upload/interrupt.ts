@@ -3,7 +3,7 @@
  * in flight stop, every part already acknowledged stays recorded, and the
  * next run resumes. A second signal quits at once.
  */
-import { UploadAbortedError } from "@tartape/core";
+import { UploadAbortedError } from "@tartape/core/tape";
 import { exitCodeForSignal } from "../exit-codes.js";
 
 export interface Interrupt {

@@ -4,6 +4,7 @@
  * every resume cuts the tape the same way.
  */
 import { PartSizeError, TapeTooLargeError } from "../errors.js";
+import { formatBytes } from "../format-bytes.js";
 import type { PartSpec, TargetLimits } from "./target.js";
 
 export const DEFAULT_PART_SIZE = 16 * 1024 * 1024;
@@ -21,17 +22,6 @@ export interface PlanRequest {
   readonly partSize?: number | undefined;
   /** Refuse instead of raising the part size when the tape needs more parts than allowed. */
   readonly fixedPartSize?: boolean | undefined;
-}
-
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(2)} ${units[unit]}`;
 }
 
 export function planParts(req: PlanRequest): PartPlan {
