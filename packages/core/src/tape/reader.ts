@@ -158,6 +158,8 @@ class Gather {
   }
 
   zeros(n: number): void {
+    // Most files need no padding, and an empty fill still costs a call into Node (~0.7 µs).
+    if (n === 0) return;
     this.buf.fill(0, this.pos, this.pos + n);
     this.pos += n;
   }
