@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runTartape, tempDir } from "../test-support/cli.js";
+import { assertBuilt, runTartape, tempDir, writeTree } from "../test-support/cli.js";
 
 const HOOK = pathToFileURL(path.resolve(import.meta.dirname, "../test-support/log-modules.mjs")).href;
 
@@ -17,8 +17,7 @@ beforeAll(async () => {
   assertBuilt();
   root = tempDir("startup");
   dir = path.join(root, "data");
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "a.txt"), "hello\n");
+  writeTree(dir, { "a.txt": "hello\n" });
   expect((await runTartape(["record", dir])).code).toBe(0);
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
