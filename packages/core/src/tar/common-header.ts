@@ -65,7 +65,7 @@ export function writeCommonHeader(target: Buffer, at: number, fields: HeaderFiel
   const { kind, mtimeSeconds: mtime } = fields;
   const size = kind === "file" ? fields.size : 0;
   if (mtime < 0 || mtime > MAX_OCTAL_11 || size > MAX_OCTAL_11) return false;
-  TEMPLATE.copy(target, at);
+  target.set(TEMPLATE, at);
   let sum = TEMPLATE_SUM;
 
   const pathSum = putAscii(target, at, fields.arcPath);
