@@ -28,9 +28,18 @@ export function commandsNeeded(args: readonly string[]): string[] {
   return first !== undefined && Object.hasOwn(COMMANDS, first) ? [first] : Object.keys(COMMANDS);
 }
 
+/** From the nearest package.json above this module: dist/ when built by tsc, dist/bundle/ in the executable. */
 function packageVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version?: string };
-  return pkg.version ?? "unknown";
+  for (let dir = new URL("./", import.meta.url); dir.pathname !== "/"; dir = new URL("../", dir)) {
+    let text: string;
+    try {
+      text = fs.readFileSync(new URL("package.json", dir), "utf8");
+    } catch {
+      continue;
+    }
+    return (JSON.parse(text) as { version?: string }).version ?? "unknown";
+  }
+  return "unknown";
 }
 
 const EXIT_CODES_HELP = `

@@ -1,6 +1,7 @@
 /**
- * Runs the built `tartape` executable as a child process, the way users and
- * scripts run it. The build must be current: `npx tsc -b packages/cli`.
+ * Runs the built `tartape` executable (the bundle that package.json's `bin`
+ * names) as a child process, the way users and scripts run it. The build must
+ * be current: `pnpm build`.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -8,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
-export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "main.js");
+export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.js");
 
 function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
   const stale: string[] = [];
@@ -23,10 +24,26 @@ function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
   return stale;
 }
 
+/** Sources of the workspace's packages (all bundled into the executable) changed after the bundle was made. */
+function sourcesNewerThanBundle(): string[] {
+  if (!fs.existsSync(CLI_PATH)) return ["(no bundle)"];
+  const bundledAt = fs.statSync(CLI_PATH).mtimeMs;
+  const packagesDir = path.dirname(PACKAGE_DIR);
+  const newer: string[] = [];
+  for (const pkg of fs.readdirSync(packagesDir)) {
+    const src = path.join(packagesDir, pkg, "src");
+    if (!fs.existsSync(src)) continue;
+    for (const file of fs.readdirSync(src, { recursive: true, encoding: "utf8" })) {
+      if (file.endsWith(".ts") && !file.endsWith(".test.ts") && fs.statSync(path.join(src, file)).mtimeMs > bundledAt) newer.push(path.join(pkg, "src", file));
+    }
+  }
+  return newer;
+}
+
 /** Fails fast, and says why, when the tests would run an old build. */
 export function assertBuilt(): void {
-  const stale = sourcesNewerThanBuild();
-  if (stale.length > 0) throw new Error(`packages/cli/dist is missing or older than ${stale.slice(0, 5).join(", ")}: run \`npx tsc -b packages/cli\` first.`);
+  const stale = [...sourcesNewerThanBuild(), ...sourcesNewerThanBundle()];
+  if (stale.length > 0) throw new Error(`the built CLI (packages/cli/dist) is missing or older than ${stale.slice(0, 5).join(", ")}: run \`pnpm build\` first.`);
 }
 
 export interface CliRun {
@@ -44,6 +61,8 @@ export interface CliOptions {
   readonly env?: Record<string, string>;
   /** Called once the process is spawned, e.g. to signal it later. */
   readonly onSpawn?: (pid: number) => void;
+  /** The script to run instead of the executable (CLI_PATH). */
+  readonly entry?: string;
 }
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -55,7 +74,7 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 export function runTartape(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [options.entry ?? CLI_PATH, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));

@@ -22,10 +22,10 @@ function workspaceRoot(): string {
   return dir;
 }
 
-/** The built CLI; the suite runs it exactly as `node packages/cli/dist/main.js`. */
+/** The built CLI; the suite runs it exactly as its `bin` does: `node packages/cli/dist/bundle/tartape.js`. */
 export function cliEntry(): string {
-  const entry = path.join(workspaceRoot(), "packages", "cli", "dist", "main.js");
-  if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: build the CLI first (npx tsc -b packages/cli).`);
+  const entry = path.join(workspaceRoot(), "packages", "cli", "dist", "bundle", "tartape.js");
+  if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: build first (pnpm build).`);
   return entry;
 }
 
