@@ -7,6 +7,8 @@ import module from "node:module";
 // small files and scripts calling tartape in a loop both feel. Enabled before
 // anything else is imported, hence the dynamic import below.
 module.enableCompileCache?.();
-const { runCli } = await import("./run-cli.js");
-
-process.exitCode = await runCli(process.argv.slice(2));
+// A promise chain, not top-level await: the executable is this file bundled as
+// CommonJS (see rolldown.config.mjs), which has none.
+void import("./run-cli.js").then(async ({ runCli }) => {
+  process.exitCode = await runCli(process.argv.slice(2));
+});

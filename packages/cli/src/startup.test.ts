@@ -40,7 +40,7 @@ const BUNDLED_UPLOAD_CODE = /^(async )?function (uploadTape|pRetry|pLimit)\(/m;
 function isUploadHalf(entry: string, url: string): boolean {
   if (entry === TSC_BUILD) return BUILT_UPLOAD_HALF.some((pattern) => pattern.test(url));
   if (SDK.test(url)) return true;
-  return url.startsWith("file:") && url.endsWith(".js") && BUNDLED_UPLOAD_CODE.test(fs.readFileSync(fileURLToPath(url), "utf8"));
+  return url.startsWith("file:") && /\.c?js$/.test(url) && BUNDLED_UPLOAD_CODE.test(fs.readFileSync(fileURLToPath(url), "utf8"));
 }
 
 describe.each([

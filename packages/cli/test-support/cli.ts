@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 
 const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
-export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.js");
+export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.cjs");
 
 function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
   const stale: string[] = [];

@@ -22,9 +22,9 @@ function workspaceRoot(): string {
   return dir;
 }
 
-/** The built CLI; the suite runs it exactly as its `bin` does: `node packages/cli/dist/bundle/tartape.js`. */
+/** The built CLI; the suite runs it exactly as its `bin` does: `node packages/cli/dist/bundle/tartape.cjs`. */
 export function cliEntry(): string {
-  const entry = path.join(workspaceRoot(), "packages", "cli", "dist", "bundle", "tartape.js");
+  const entry = path.join(workspaceRoot(), "packages", "cli", "dist", "bundle", "tartape.cjs");
   if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: build first (pnpm build).`);
   return entry;
 }
