@@ -18,11 +18,22 @@
  * (it finds its native addon next to its own files) and the cloud SDKs (large,
  * and loaded only by upload, status and abort; each has a CommonJS build).
  */
+import fs from "node:fs";
 import { defineConfig } from "rolldown";
+
+/** tsc's output with its source maps, so that the bundle's maps lead back to the TypeScript sources. */
+const tscSourceMaps = {
+  name: "tsc-source-maps",
+  load(id) {
+    if (!/\/packages\/[^/]+\/dist\/.+\.js$/.test(id) || !fs.existsSync(`${id}.map`)) return null;
+    return { code: fs.readFileSync(id, "utf8"), map: fs.readFileSync(`${id}.map`, "utf8") };
+  },
+};
 
 export default defineConfig({
   input: { tartape: "dist/main.js" },
   platform: "node",
+  plugins: [tscSourceMaps],
   external: [/^node:/, "better-sqlite3", /^@aws-sdk\//, /^@azure\//, /^@google-cloud\//],
-  output: { dir: "dist/bundle", format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "[name]-[hash].cjs" },
+  output: { dir: "dist/bundle", format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "[name]-[hash].cjs", sourcemap: true },
 });

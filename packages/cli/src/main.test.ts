@@ -48,4 +48,10 @@ describe("tartape (usage and error reporting)", () => {
     const env = await runTartape(["ls", missing], { env: { TARTAPE_DEBUG: "1" } });
     expect(env.stderr).toMatch(/\n\s+at /);
   });
+
+  it("names the TypeScript sources in those stack traces, not the executable's bundled chunks", async () => {
+    const debug = await runTartape(["ls", path.join(root, "missing"), "--debug"]);
+    expect(debug.stderr).toMatch(/\n\s+at assertDirectory \(.*\/packages\/core\/src\/tape\/tape\.ts:\d+:\d+\)/);
+    expect(debug.stderr).not.toMatch(/dist\/bundle/);
+  });
 });

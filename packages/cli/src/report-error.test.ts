@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { SourceNotFoundError, TargetError } from "@tartape/core";
 import { EXIT_FAILURE, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { debugRequested, formatError } from "./report-error.js";
+import { debugRequested } from "./debug-flag.js";
+import { formatError } from "./report-error.js";
 
 describe("formatError", () => {
   it("prints a tartape error as `tartape: <message>`, without a stack", () => {

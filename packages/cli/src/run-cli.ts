@@ -2,7 +2,8 @@
 import { CommanderError } from "commander";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from "./exit-codes.js";
 import { createProgram } from "./program.js";
-import { debugRequested, formatError } from "./report-error.js";
+import { debugRequested } from "./debug-flag.js";
+import { formatError } from "./report-error.js";
 
 /** Commander's own exits that are not failures. */
 const COMMANDER_SUCCESS = new Set(["commander.helpDisplayed", "commander.version", "commander.help"]);
