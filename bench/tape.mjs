@@ -7,7 +7,7 @@
  *                       [--no-tar-stream] [--no-cli] [--no-fs-stream] [--nice N] [--regen]
  *   (--help lists every option)
  *
- * "tartape cat" is `node packages/cli/dist/bundle/tartape.cjs cat <dir> --index <db>` when
+ * "tartape cat" is `node packages/cli/bin/tartape.cjs cat <dir> --index <db>` when
  * the CLI is built, plus bench/lib/tape-cat.mjs (openTape().createReadStream()
  * piped to stdout); for big files a reference row streams the same files'
  * content (no tar) with Node's own fs.createReadStream (bench/lib/fs-stream-cat.mjs).
@@ -78,7 +78,7 @@ const NODE = process.execPath;
 const dataRoot = path.join(here, ".data");
 const indexRoot = path.join(dataRoot, "index");
 const lib = (name) => path.join(here, "lib", name);
-const cliMain = path.join(repo, "packages", "cli", "dist", "bundle", "tartape.cjs");
+const cliMain = path.join(repo, "packages", "cli", "bin", "tartape.cjs");
 
 // ---------------------------------------------------------------- helpers
 const median = (xs) => {

@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertBuilt, runTartape, tempDir } from "../test-support/cli.js";
+import { CLI_PATH, assertBuilt, runTartape, tempDir } from "../test-support/cli.js";
 
 let root: string;
 beforeAll(() => {
@@ -47,6 +48,15 @@ describe("tartape (usage and error reporting)", () => {
     expect(debug.stderr).toMatch(/^tartape: .* does not exist.*\n\[SOURCE_NOT_FOUND\] SourceNotFoundError: .*\n\s+at /);
     const env = await runTartape(["ls", missing], { env: { TARTAPE_DEBUG: "1" } });
     expect(env.stderr).toMatch(/\n\s+at /);
+  });
+
+  it("says how to build it when the CLI has not been built (the bin exists from install on)", () => {
+    const bin = path.join(root, "unbuilt", "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.copyFileSync(CLI_PATH, path.join(bin, "tartape.cjs"));
+    const run = spawnSync(process.execPath, [path.join(bin, "tartape.cjs"), "--version"], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("tartape: the CLI is not built yet. Run `pnpm build` in the tartape checkout, then try again.\n");
   });
 
   it("names the TypeScript sources in those stack traces, not the executable's bundled chunks", async () => {

@@ -1,7 +1,7 @@
 /**
- * Runs the built `tartape` executable (the bundle that package.json's `bin`
- * names) as a child process, the way users and scripts run it. The build must
- * be current: `pnpm build`.
+ * Runs the `tartape` executable (package.json's `bin`, which loads the CLI's
+ * bundle) as a child process, the way users and scripts run it. The build
+ * must be current: `pnpm build`.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -9,7 +9,9 @@ import os from "node:os";
 import path from "node:path";
 
 const PACKAGE_DIR = path.resolve(import.meta.dirname, "..");
-export const CLI_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.cjs");
+export const CLI_PATH = path.join(PACKAGE_DIR, "bin", "tartape.cjs");
+/** What CLI_PATH runs: the bundle of the CLI. */
+const BUNDLE_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.cjs");
 
 function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
   const stale: string[] = [];
@@ -26,8 +28,8 @@ function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
 
 /** Sources of the workspace's packages (all bundled into the executable) changed after the bundle was made. */
 function sourcesNewerThanBundle(): string[] {
-  if (!fs.existsSync(CLI_PATH)) return ["(no bundle)"];
-  const bundledAt = fs.statSync(CLI_PATH).mtimeMs;
+  if (!fs.existsSync(BUNDLE_PATH)) return ["(no bundle)"];
+  const bundledAt = fs.statSync(BUNDLE_PATH).mtimeMs;
   const packagesDir = path.dirname(PACKAGE_DIR);
   const newer: string[] = [];
   for (const pkg of fs.readdirSync(packagesDir)) {

@@ -22,10 +22,10 @@ function workspaceRoot(): string {
   return dir;
 }
 
-/** The built CLI; the suite runs it exactly as its `bin` does: `node packages/cli/dist/bundle/tartape.cjs`. */
+/** The built CLI; the suite runs it as users do, through its `bin`: `node packages/cli/bin/tartape.cjs`. */
 export function cliEntry(): string {
-  const entry = path.join(workspaceRoot(), "packages", "cli", "dist", "bundle", "tartape.cjs");
-  if (!fs.existsSync(entry)) throw new Error(`${entry} does not exist: build first (pnpm build).`);
+  const entry = path.join(workspaceRoot(), "packages", "cli", "bin", "tartape.cjs");
+  if (!fs.existsSync(path.join(path.dirname(entry), "..", "dist", "bundle", "tartape.cjs"))) throw new Error("packages/cli/dist/bundle does not exist: build first (pnpm build).");
   return entry;
 }
 
