@@ -13,17 +13,21 @@ export const CLI_PATH = path.join(PACKAGE_DIR, "bin", "tartape.cjs");
 /** What CLI_PATH runs: the bundle of the CLI. */
 const BUNDLE_PATH = path.join(PACKAGE_DIR, "dist", "bundle", "tartape.cjs");
 
-function sourcesNewerThanBuild(dir = path.join(PACKAGE_DIR, "src")): string[] {
-  const stale: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) stale.push(...sourcesNewerThanBuild(full));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
-      const built = path.join(PACKAGE_DIR, "dist", path.relative(path.join(PACKAGE_DIR, "src"), full)).replace(/\.ts$/, ".js");
-      if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(full).mtimeMs) stale.push(path.relative(PACKAGE_DIR, full));
-    }
-  }
-  return stale;
+/** Every TypeScript source (tests left out) under a package's src/, relative to src/. */
+function sourcesOf(packageDir: string): string[] {
+  const src = path.join(packageDir, "src");
+  if (!fs.existsSync(src)) return [];
+  return fs.readdirSync(src, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"));
+}
+
+/** The CLI's sources whose tsc output is missing or older. */
+function sourcesNewerThanBuild(): string[] {
+  return sourcesOf(PACKAGE_DIR)
+    .filter((file) => {
+      const built = path.join(PACKAGE_DIR, "dist", file.replace(/\.ts$/, ".js"));
+      return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(PACKAGE_DIR, "src", file)).mtimeMs;
+    })
+    .map((file) => path.join("src", file));
 }
 
 /** Sources of the workspace's packages (all bundled into the executable) changed after the bundle was made. */
@@ -31,15 +35,11 @@ function sourcesNewerThanBundle(): string[] {
   if (!fs.existsSync(BUNDLE_PATH)) return ["(no bundle)"];
   const bundledAt = fs.statSync(BUNDLE_PATH).mtimeMs;
   const packagesDir = path.dirname(PACKAGE_DIR);
-  const newer: string[] = [];
-  for (const pkg of fs.readdirSync(packagesDir)) {
-    const src = path.join(packagesDir, pkg, "src");
-    if (!fs.existsSync(src)) continue;
-    for (const file of fs.readdirSync(src, { recursive: true, encoding: "utf8" })) {
-      if (file.endsWith(".ts") && !file.endsWith(".test.ts") && fs.statSync(path.join(src, file)).mtimeMs > bundledAt) newer.push(path.join(pkg, "src", file));
-    }
-  }
-  return newer;
+  return fs.readdirSync(packagesDir).flatMap((pkg) =>
+    sourcesOf(path.join(packagesDir, pkg))
+      .filter((file) => fs.statSync(path.join(packagesDir, pkg, "src", file)).mtimeMs > bundledAt)
+      .map((file) => path.join(pkg, "src", file)),
+  );
 }
 
 /** Fails fast, and says why, when the tests would run an old build. */
