@@ -10,9 +10,10 @@ import { debugRequested } from "./debug-flag.js";
 module.enableCompileCache?.();
 // With --debug, stack traces name the TypeScript sources instead of the executable's
 // bundled chunks (their source maps lead back through tsc's). Off otherwise: free.
-if (debugRequested(process.argv.slice(2))) process.setSourceMapsEnabled(true);
+const args = process.argv.slice(2);
+if (debugRequested(args)) process.setSourceMapsEnabled(true);
 // A promise chain, not top-level await: the executable is this file bundled as
 // CommonJS (see rolldown.config.mjs), which has none.
 void import("./run-cli.js").then(async ({ runCli }) => {
-  process.exitCode = await runCli(process.argv.slice(2));
+  process.exitCode = await runCli(args);
 });
