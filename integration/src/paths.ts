@@ -9,7 +9,7 @@ export function cacheDir(): string {
   return join(xdg, "tartape");
 }
 
-/** Folder holding the Go-built server binaries (used as GOBIN). */
+/** Folder holding the Go-built server binaries (used as GOBIN): `$TARTAPE_BIN_DIR`, else `<cache>/bin`. */
 export function binDir(): string {
-  return join(cacheDir(), "bin");
+  return process.env["TARTAPE_BIN_DIR"] || join(cacheDir(), "bin");
 }
