@@ -4,6 +4,7 @@
 //   node .ci/bootstrap.mjs demo   upload a sample directory to the local-file target
 //   node .ci/bootstrap.mjs test   the whole test suite (unit + integration against real servers)
 //   node .ci/bootstrap.mjs setup  only the setup
+//   eval "$(node .ci/bootstrap.mjs env)"   this shell gets the Node 22+ and pnpm it uses, and a `tartape` command
 // Written for old Node versions too: no dependencies, no syntax newer than Node 14.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -157,10 +158,20 @@ function test() {
   process.exit(status);
 }
 
+if (job === "env") {
+  // Only the tools: quick, and quiet on stdout but for the line the shell evaluates.
+  ensureNode();
+  ensurePnpm();
+  const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
+  process.stdout.write(`export PATH=${quote(process.env.PATH)}\n`);
+  // The CLI of this checkout as a command (pnpm's own banner would go to stdout and into `tartape cat > x`).
+  process.stdout.write(`tartape() { node ${quote(path.join(repo, "packages", "cli", "bin", "tartape.cjs"))} "$@"; }\n`);
+  process.exit(0);
+}
 setup();
 if (job === "test") test();
 else if (job === "demo") process.exit(run("pnpm", ["tartape", "demo"]));
 else if (job !== "setup") {
-  log(`unknown job '${job}': use demo, test or setup`);
+  log(`unknown job '${job}': use demo, test, setup or env`);
   process.exit(2);
 }
