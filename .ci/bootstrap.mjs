@@ -49,7 +49,11 @@ function prependPath(dir) {
 // 1. Node 22+: the machine's if new enough, else Node 24 from the npm registry.
 function ensureNode() {
   const major = Number(process.versions.node.split(".")[0]);
-  if (major >= MIN_NODE_MAJOR) return;
+  if (major >= MIN_NODE_MAJOR) {
+    // Every tool started from here (pnpm, node-gyp, the tests) runs on this Node, whatever PATH holds.
+    prependPath(path.dirname(process.execPath));
+    return;
+  }
   const pkg = `node-${process.platform}-${process.arch}`;
   const prefix = path.join(cache, `node${NODE_MAJOR}`);
   const bin = path.join(prefix, "node_modules", pkg, "bin");
