@@ -15,6 +15,7 @@ describe("describeEvent", () => {
   it("reports resumes and lost uploads, and keeps routine part events off the screen", () => {
     expect(describeEvent({ type: "upload-resumed", uploadId: "u1", partsOnServer: 4 })).toBe("Resuming upload u1: 4 part(s) already at the destination");
     expect(describeEvent({ type: "upload-lost", uploadId: "u1" })).toMatch(/no longer exists at the destination; starting over/);
+    expect(describeEvent({ type: "completed-object-missing", uploadId: "u1" })).toMatch(/no longer holds the tape uploaded earlier .*uploading it again/);
     expect(describeEvent({ type: "part-start", part, attempt: 1 })).toBeNull();
     expect(describeEvent({ type: "part-done", part, receipt: { number: 3, size: 10, etag: "e", checksum: "md5:x" } })).toBeNull();
   });

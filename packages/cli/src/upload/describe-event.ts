@@ -16,6 +16,8 @@ export function describeEvent(event: UploadEvent): string | null {
       return `Resuming upload ${event.uploadId}: ${event.partsOnServer} part(s) already at the destination`;
     case "upload-lost":
       return `Upload ${event.uploadId} no longer exists at the destination; starting over`;
+    case "completed-object-missing":
+      return `The destination no longer holds the tape uploaded earlier (upload ${event.uploadId}): it was deleted or replaced; uploading it again`;
     case "part-retry":
       return `Part ${event.part.number} failed (${reason(event.error)}); retrying, attempt ${event.attempt + 1}`;
     case "completing":

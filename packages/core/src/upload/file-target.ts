@@ -148,6 +148,37 @@ export class FileTarget implements Target {
     return { size: ctx.totalSize, etag: `${composite.digest("hex")}-${parts.length}`, location: this.path };
   }
 
+  /**
+   * A local file has no metadata to name the tape it holds, so the file counts
+   * as this tape's object only if it has the tape's size and reads back to the
+   * checksum recorded when it was completed (the MD5 of each part, combined).
+   * Without a recorded checksum (a destination the index never completed) it
+   * is never taken for the tape: the upload writes it again.
+   */
+  async findCompleted(ctx: UploadContext, recorded?: CompletedObject): Promise<CompletedObject | null> {
+    if (recorded?.etag === undefined) return null;
+    let fd: number;
+    try {
+      fd = fs.openSync(this.path, "r");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw fsError(`Cannot read ${this.path}`, err);
+    }
+    try {
+      if (fs.fstatSync(fd).size !== ctx.totalSize) return null;
+      const composite = createHash("md5");
+      for (let start = 0; start < ctx.totalSize; start += ctx.partSize) {
+        ctx.signal.throwIfAborted();
+        composite.update(md5Range(fd, start, Math.min(start + ctx.partSize, ctx.totalSize)));
+      }
+      const etag = `${composite.digest("hex")}-${ctx.partCount}`;
+      return etag === recorded.etag ? { size: ctx.totalSize, etag, location: this.path } : null;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
   async abort(uploadId: string): Promise<void> {
     fs.rmSync(this.partialPath(uploadId), { force: true });
   }

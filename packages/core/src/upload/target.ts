@@ -101,8 +101,14 @@ export interface Target {
   complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject>;
   /** Discards the upload and whatever the server holds for it. Idempotent. */
   abort(uploadId: string, ctx: UploadContext): Promise<void>;
-  /** Optional: whether the destination already holds this tape's finished object (when the index does not know). */
-  findCompleted?(ctx: UploadContext): Promise<CompletedObject | null>;
+  /**
+   * Optional: whether the destination holds this tape's finished object. Asked when the index does
+   * not know, and before the driver reports an upload it recorded as completed "already complete".
+   * `recorded` is what complete() returned then, for a target whose service keeps no metadata
+   * (the file target checks the file against its recorded checksum). Only the built-in targets'
+   * answers are checked by tests; a target without it leaves the index's word unchecked.
+   */
+  findCompleted?(ctx: UploadContext, recorded?: CompletedObject): Promise<CompletedObject | null>;
   /**
    * Optional: discards uploads that createUpload started on the server during
    * `creation` but whose ids never reached the index (the process died before

@@ -12,6 +12,7 @@ import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
 import type { SkippedEntry } from "../scan/scan.js";
 import { openTape, type Tape } from "../tape/tape.js";
+import { changedPaths, confirmCompleted } from "./completed-check.js";
 import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
@@ -33,6 +34,8 @@ export type UploadEvent =
   | { readonly type: "upload-created"; readonly uploadId: string }
   | { readonly type: "upload-resumed"; readonly uploadId: string; readonly partsOnServer: number }
   | { readonly type: "upload-lost"; readonly uploadId: string }
+  /** The index said this tape was uploaded, but the destination no longer holds it: it is uploaded again. */
+  | { readonly type: "completed-object-missing"; readonly uploadId: string }
   | { readonly type: "part-start"; readonly part: PartSpec; readonly attempt: number }
   | { readonly type: "part-retry"; readonly part: PartSpec; readonly attempt: number; readonly error: unknown }
   | { readonly type: "part-done"; readonly part: PartSpec; readonly receipt: PartReceipt }
@@ -99,16 +102,6 @@ async function openOrRecord(dir: string, options: UploadOptions, emit: (e: Uploa
   return tape;
 }
 
-/**
- * Stats every entry against the index (no content read): what changed since
- * recording. A directory's new mtime is not a change here: its header comes
- * from the index and its files are checked one by one.
- */
-async function changedPaths(tape: Tape): Promise<string[]> {
-  const report = await tape.verify({ full: true });
-  return report.differences.filter((d) => !(d.kind === "dir" && d.change === "mtime")).map((d) => `${d.path} (${d.change})`);
-}
-
 function receiptOf(p: PartRecord): PartReceipt {
   return { number: p.number, size: p.end - p.start, etag: p.etag, checksum: p.checksum };
 }
@@ -141,13 +134,20 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       state = undefined;
     }
 
+    if (state?.status === "completed") {
+      const held = await confirmCompleted(root, tape, target, state, options);
+      if (held) return withReport(alreadyComplete(tape, target, { ...state, result: held }));
+      emit({ type: "completed-object-missing", uploadId: state.uploadId });
+      tape.index.deleteUpload(target.id);
+      state = undefined;
+    }
+
     if (state && state.fingerprint !== tape.fingerprint) {
       throw new TapeChangedError(
         `The tape of ${root} was recorded again since the upload to ${target.id} began (fingerprint ${state.fingerprint.slice(0, 12)} then, ${tape.fingerprint.slice(0, 12)} now), ` +
           "so the parts already uploaded belong to another tape. Run again with restart: true (CLI: --restart) to abort that upload and start over.",
       );
     }
-    if (state?.status === "completed") return withReport(alreadyComplete(tape, target, state));
 
     // Parts uploaded earlier are only valid if no file changed since recording.
     const changed = await changedPaths(tape);
