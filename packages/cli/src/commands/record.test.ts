@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTape } from "@tartape/core/tape";
 import { assertBuilt, runTartape, tempDir, writeTree } from "../../test-support/cli.js";
 
 let root: string;
@@ -49,6 +50,34 @@ describe("tartape record", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/^tartape: .*index\.db already holds a recorded tape\. .*--force/);
     expect((await runTartape(["record", dir, "--force"])).code).toBe(0);
+  });
+
+  it("record then record --force of an unchanged tree: the same fingerprint", async () => {
+    const dir = path.join(root, "det");
+    writeTree(dir, { a: "a\n" });
+    fs.utimesSync(dir, 1_000_000_000, 1_000_000_000); // the root's mtime seconds away from when .tartape is made
+    const fingerprint = (out: string) => /fingerprint {2}([0-9a-f]{64})/.exec(out)?.[1];
+    const first = await runTartape(["record", dir]);
+    const again = await runTartape(["record", dir, "--force"]);
+    expect(again.code).toBe(0);
+    expect(fingerprint(again.out)).toBe(fingerprint(first.out));
+  });
+
+  it("record --force with an upload in progress says whether that upload resumes", async () => {
+    const dir = sampleDir("in-progress");
+    expect((await runTartape(["record", dir])).code).toBe(0);
+    const tape = openTape(dir);
+    tape.index.beginUpload({ targetId: "file:///backups/x.tar", fingerprint: tape.fingerprint, uploadId: "u1", partSize: 4096, partCount: 2, totalSize: tape.totalSize });
+    tape.close();
+
+    const same = await runTartape(["record", dir, "--force"]);
+    expect(same.code).toBe(0);
+    expect(same.stderr).toMatch(/^Note: the upload in progress to file:\/\/\/backups\/x\.tar is of this same tape .*resumes it\.\n$/);
+
+    fs.writeFileSync(path.join(dir, "a.txt"), "changed\n");
+    const changed = await runTartape(["record", dir, "--force"]);
+    expect(changed.code).toBe(0);
+    expect(changed.stderr).toMatch(/^Warning: the upload in progress to file:\/\/\/backups\/x\.tar .*cannot be resumed\. .*--restart. aborts it/);
   });
 
   it("keeps the index elsewhere with --index", async () => {

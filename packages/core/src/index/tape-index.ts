@@ -205,8 +205,22 @@ export class TapeIndex {
     };
   }
 
-  /** Replaces the recorded entries and metadata in one transaction; upload state is kept. */
-  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">): void {
+  /** One metadata value of the index at `indexPath`, or undefined when there is no index or no such value. */
+  static peekMeta(indexPath: string, key: string): string | undefined {
+    if (!fs.existsSync(indexPath)) return undefined;
+    const index = new TapeIndex(indexPath, TapeIndex.connect(indexPath));
+    try {
+      return index.metaValue(key);
+    } finally {
+      index.close();
+    }
+  }
+
+  /**
+   * Replaces the recorded entries and metadata in one transaction; upload state is kept.
+   * `extra`: further metadata values (e.g. the index folder stamp, index-folder-stamp.ts).
+   */
+  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">, extra: Readonly<Record<string, string>> = {}): void {
     // Rows go in INSERT_BATCH at a time, one statement each: a call into SQLite per row
     // costs more than the row (about half the time for 100,000 entries).
     const columns = "INSERT INTO entries (id, arc_path, real_path, kind, size, mtime_ns, mode, link_target, start_offset, data_offset, end_offset) VALUES ";
@@ -244,6 +258,7 @@ export class TapeIndex {
       setMeta.run("created_at", meta.createdAt);
       setMeta.run("root", meta.root);
       setMeta.run("excludes", JSON.stringify(meta.excludes));
+      for (const [key, value] of Object.entries(extra)) setMeta.run(key, value);
     })();
   }
 
