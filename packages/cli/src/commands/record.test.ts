@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTape } from "@tartape/core/tape";
 import { assertBuilt, runTartape, tempDir, writeTree } from "../../test-support/cli.js";
+import { NOBODY, nodeForOtherUsers, runningAsRoot, sharedTempDir } from "../../test-support/other-user.js";
 
 let root: string;
 beforeAll(() => {
@@ -78,6 +79,35 @@ describe("tartape record", () => {
     const changed = await runTartape(["record", dir, "--force"]);
     expect(changed.code).toBe(0);
     expect(changed.stderr).toMatch(/^Warning: the upload in progress to file:\/\/\/backups\/x\.tar .*cannot be resumed\. .*--restart. aborts it/);
+  });
+
+  it("as an ordinary user, files it cannot read fail the recording, all listed in one error", async () => {
+    // Root reads everything: as root, the recording runs as nobody (uid 65534) instead.
+    const user = runningAsRoot() ? { user: { ...NOBODY, node: nodeForOtherUsers() } } : {};
+    const shared = sharedTempDir("unreadable");
+    const dir = path.join(shared, "tree");
+    writeTree(dir, { "ok.txt": "fine\n", "secret.txt": "no\n", "sub/locked.bin": "no\n", "sub/open.bin": "yes\n" });
+    for (const folder of [dir, path.join(dir, "sub")]) fs.chmodSync(folder, 0o755);
+    fs.chmodSync(path.join(dir, "secret.txt"), 0o000);
+    fs.chmodSync(path.join(dir, "sub", "locked.bin"), 0o000);
+    const index = path.join(shared, "index", "tape.db");
+    try {
+      const run = await runTartape(["record", dir, "--index", index], user);
+      expect(run.stderr).toContain("Cannot read 2 entries:");
+      expect(run.stderr).toContain(path.join(dir, "secret.txt"));
+      expect(run.stderr).toContain(path.join(dir, "sub", "locked.bin"));
+      expect(run.stderr).toContain("EACCES");
+      expect(run.stderr).not.toContain("ok.txt");
+      expect(run.code).toBe(2);
+      expect(fs.existsSync(index), "no index is written").toBe(false);
+
+      // Readable again: recorded.
+      fs.chmodSync(path.join(dir, "secret.txt"), 0o644);
+      fs.chmodSync(path.join(dir, "sub", "locked.bin"), 0o644);
+      expect((await runTartape(["record", dir, "--index", index], user)).code).toBe(0);
+    } finally {
+      fs.rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it("keeps the index elsewhere with --index", async () => {
