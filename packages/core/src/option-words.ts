@@ -9,6 +9,14 @@ export const OPTION_WORDS = {
   restart: "restart: true",
   /** record's `overwrite` (CLI: `record --force`). */
   overwrite: "overwrite: true",
+  /** Where s3Target's credentials come from besides the environment (CLI: the AWS profile). */
+  s3Credentials: "the credentials passed to s3Target",
+  /** The other ways to give s3Target credentials (none on the command line). */
+  s3CredentialsClause: ", or pass credentials to s3Target",
+  /** An Azure connection string passed as an option (CLI: `--connection-string`, or the environment variable). */
+  azureConnectionStringGiven: "given as connectionString",
+  /** The other ways to reach Azure Storage (CLI: `--connection-string`). */
+  azureCredentialOptions: "or pass connectionString, credential (with url), a url with a SAS token, or a client",
 } as const;
 
 export type OptionName = keyof typeof OPTION_WORDS;

@@ -49,6 +49,12 @@ export interface UploadIntent {
   readonly lastAttemptAt: string;
 }
 
+/** The object a target id writes to and the options it writes with (see Target.objectIdentity). */
+export interface TargetObjectRecord {
+  readonly id: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
 type UploadFacts = Pick<UploadRecord, "targetId" | "fingerprint" | "uploadId" | "partSize" | "partCount" | "totalSize">;
 
 export interface PartRecord {
@@ -316,6 +322,27 @@ export class TapeIndex {
   private _setMd5: Database.Statement | undefined;
 
   // ---- upload state ----
+
+  /** Notes which object a target id writes to, with its options (see Target.objectIdentity). */
+  describeTarget(targetId: string, object: TargetObjectRecord): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO target_objects (target_id, object_id, options) VALUES (?, ?, ?)")
+      .run(targetId, object.id, JSON.stringify(object.options));
+  }
+
+  /** The object and options of a target id, when a target with them was ever used on this index. */
+  targetObject(targetId: string): TargetObjectRecord | undefined {
+    const row = this.db.prepare("SELECT object_id, options FROM target_objects WHERE target_id = ?").get(targetId) as { object_id: string; options: string } | undefined;
+    return row ? { id: row.object_id, options: JSON.parse(row.options) as Record<string, string> } : undefined;
+  }
+
+  /** The uploads (any status) whose target ids write to `objectId`. */
+  uploadsOfObject(objectId: string): UploadRecord[] {
+    const rows = this.db
+      .prepare("SELECT u.* FROM uploads u JOIN target_objects o ON o.target_id = u.target_id WHERE o.object_id = ? ORDER BY u.created_at")
+      .all(objectId) as Array<Record<string, unknown>>;
+    return rows.map(toUpload);
+  }
 
   upload(targetId: string): UploadRecord | undefined {
     const row = this.db.prepare("SELECT * FROM uploads WHERE target_id = ?").get(targetId) as Record<string, unknown> | undefined;

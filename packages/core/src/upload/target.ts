@@ -65,6 +65,12 @@ export interface CompletedObject {
   readonly location?: string;
 }
 
+/** What Target.objectIdentity names: the destination object, and the options of uploads to it. */
+export interface TargetObject {
+  readonly id: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
 /** A createUpload whose result the index may never have recorded: when it ran, and which uploads must stay. */
 export interface UnrecordedCreation {
   /** Just before the first attempt, by this machine's clock. */
@@ -86,6 +92,14 @@ export interface Target {
   /** The part size the user asked for, if any; the driver raises it when the limits require. */
   readonly partSize?: number | undefined;
   readonly limits: TargetLimits;
+  /**
+   * Optional, for a target whose options make an upload of the same object another upload
+   * (S3: the checksum kind, which is part of its id): the object without those options, and
+   * the options by name. The driver then refuses to start an upload while one to the same
+   * object with other options is in progress (restart aborts it: `abort` must discard an
+   * upload of this object whatever options it was made with), and status names the options.
+   */
+  readonly objectIdentity?: TargetObject | undefined;
 
   /** Starts a new multipart upload and returns its id. */
   createUpload(ctx: UploadContext): Promise<string>;

@@ -7,6 +7,7 @@
  */
 import path from "node:path";
 import pLimit from "p-limit";
+import { OPTION_WORDS } from "../option-words.js";
 import { IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
 import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
@@ -19,6 +20,7 @@ import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import { createAndRecord, UnrecordedCleanup, type UnrecordedReport } from "./unrecorded.js";
+import { checkPartSize, settleOtherOptions } from "./upload-options.js";
 import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } from "./target.js";
 
 /** Fine-grained happenings, for logs and tests. */
@@ -34,6 +36,20 @@ export type UploadEvent =
   | { readonly type: "upload-created"; readonly uploadId: string }
   | { readonly type: "upload-resumed"; readonly uploadId: string; readonly partsOnServer: number }
   | { readonly type: "upload-lost"; readonly uploadId: string }
+  /** restart aborted an upload in progress to the same object made with other options (e.g. another S3 checksum). */
+  | { readonly type: "upload-replaced"; readonly targetId: string; readonly uploadId: string; readonly options: Readonly<Record<string, string>> }
+  /** The planner chose a larger part size than asked for (or than the default): the target allows only `maxParts` parts. */
+  | {
+      readonly type: "part-size-raised";
+      /** The size asked for (`requested`), or the default. */
+      readonly from: number;
+      readonly requested: boolean;
+      readonly partSize: number;
+      readonly partCount: number;
+      /** Parts the tape would take at `from`. */
+      readonly partsNeeded: number;
+      readonly maxParts: number;
+    }
   /** The index said this tape was uploaded, but the destination no longer holds it: it is uploaded again. */
   | { readonly type: "completed-object-missing"; readonly uploadId: string }
   | { readonly type: "part-start"; readonly part: PartSpec; readonly attempt: number }
@@ -118,6 +134,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   const withReport = (result: UploadResult): UploadResult => (cleanup.report ? { ...result, unrecorded: cleanup.report } : result);
   try {
     await cleanup.run(tape, options.signal);
+    for (const r of await settleOtherOptions(tape, target, options)) emit({ type: "upload-replaced", ...r });
     let state = tape.index.upload(target.id);
 
     if (options.restart) {
@@ -145,17 +162,18 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
     if (state && state.fingerprint !== tape.fingerprint) {
       throw new TapeChangedError(
         `The tape of ${root} was recorded again since the upload to ${target.id} began (fingerprint ${state.fingerprint.slice(0, 12)} then, ${tape.fingerprint.slice(0, 12)} now), ` +
-          "so the parts already uploaded belong to another tape. Run again with restart: true (CLI: --restart) to abort that upload and start over.",
+          `so the parts already uploaded belong to another tape. Run again with ${OPTION_WORDS.restart} to abort that upload and start over.`,
       );
     }
 
+    if (state) checkPartSize(state, target, options.partSize ?? target.partSize, options.fixedPartSize);
     // Parts uploaded earlier are only valid if no file changed since recording.
     const changed = await changedPaths(tape);
     if (changed.length > 0) {
       if (state) {
         throw new TapeChangedError(
           `${changed.length} path(s) changed since ${root} was recorded and the upload to ${target.id} began:\n  ${changed.slice(0, 20).join("\n  ")}\n` +
-            "The parts already uploaded hold the old bytes. Run again with restart: true (CLI: --restart) to record the directory again and start over.",
+            `The parts already uploaded hold the old bytes. Run again with ${OPTION_WORDS.restart} to record the directory again and start over.`,
           changed,
         );
       }
@@ -199,6 +217,11 @@ async function runUpload(
   const plan: PartPlan = state
     ? { partSize: state.partSize, partCount: state.partCount }
     : planParts({ totalSize: tape.totalSize, limits: target.limits, partSize: options.partSize ?? target.partSize, fixedPartSize: options.fixedPartSize });
+  if (plan.raisedFrom !== undefined) {
+    const requested = (options.partSize ?? target.partSize) !== undefined;
+    const partsNeeded = Math.ceil(tape.totalSize / plan.raisedFrom);
+    emit({ type: "part-size-raised", from: plan.raisedFrom, requested, partSize: plan.partSize, partCount: plan.partCount, partsNeeded, maxParts: target.limits.maxParts });
+  }
 
   // Parts that fail stop new ones from starting; in-flight parts get this signal too.
   const stop = new AbortController();
