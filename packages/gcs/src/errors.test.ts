@@ -72,10 +72,11 @@ describe("toTargetError", () => {
     ["EPIPE", Object.assign(new Error("write EPIPE"), { code: "EPIPE" })],
     ["an idle timeout", Object.assign(new Error("no data sent or received for 120 s"), { name: "IdleTimeoutError", code: "ETIMEDOUT" })],
     ["the library's request timeout", Object.assign(new Error("network timeout at: http://x"), { name: "AbortError", type: "request-timeout", code: "ETIMEDOUT" })],
-  ])("%s → retryable TARGET_ERROR that says it is retried", (_what, error) => {
+  ])("%s → retryable TARGET_ERROR that says it is temporary (whether it was retried is the driver's to say)", (_what, error) => {
     const err = mapped(error);
     expect(err).toMatchObject({ code: "TARGET_ERROR", retryable: true });
-    expect(err.message).toContain("It is retried");
+    expect(err.message).toContain("temporary error");
+    expect(err.message).not.toContain("retried");
     expect(err.message).toContain("gs://backups/data.tar");
   });
 

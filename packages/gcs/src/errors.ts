@@ -129,7 +129,7 @@ export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",
-      `${ctx.endpoint} failed while ${ctx.operation} for ${object} with a temporary error (${describe(err)}). It is retried; if it keeps failing, run again later: the upload resumes.`,
+      `${ctx.endpoint} failed while ${ctx.operation} for ${object} with a temporary error (${describe(err)}). If it keeps failing, run again later: the upload resumes.`,
       options(true),
     );
   }

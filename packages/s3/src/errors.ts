@@ -187,7 +187,7 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",
-      `${ctx.operation} on ${object} at ${ctx.endpoint} failed with a temporary error (${describe(err)}). It is retried; if it keeps failing, run again later: the upload resumes.`,
+      `${ctx.operation} on ${object} at ${ctx.endpoint} failed with a temporary error (${describe(err)}). If it keeps failing, run again later: the upload resumes.`,
       options(true),
     );
   }

@@ -237,7 +237,7 @@ async function runUpload(
     const onServer = await withRetry(() => target.listParts(uploadId, ctx, recorded), options.retry, hooks);
     if (onServer === null) {
       emit({ type: "upload-lost", uploadId });
-      const finished = await target.findCompleted?.(ctx);
+      const finished = await findCompleted(target, ctx, options);
       if (finished) {
         index.completeUpload(target.id, finished);
         return alreadyComplete(tape, target, { ...state, result: finished });
@@ -255,7 +255,7 @@ async function runUpload(
       emit({ type: "upload-resumed", uploadId, partsOnServer: done.size });
     }
   } else {
-    const finished = await target.findCompleted?.(ctx);
+    const finished = await findCompleted(target, ctx, options);
     if (finished) {
       index.beginUpload({ targetId: target.id, fingerprint: tape.fingerprint, uploadId: "(found complete)", partSize: plan.partSize, partCount: plan.partCount, totalSize: tape.totalSize });
       index.completeUpload(target.id, finished);
@@ -358,6 +358,13 @@ async function runUpload(
     bytesSkipped,
     object,
   };
+}
+
+/** target.findCompleted with the driver's retries, like every other call; null for a target without it. */
+async function findCompleted(target: Target, ctx: UploadContext, options: UploadOptions): Promise<CompletedObject | null> {
+  if (!target.findCompleted) return null;
+  const find = target.findCompleted.bind(target);
+  return withRetry(() => find(ctx), options.retry, { signal: ctx.signal });
 }
 
 async function startUpload(
