@@ -229,6 +229,17 @@ describe("record: the index", () => {
     expect((await record(ds, { overwrite: true })).fingerprint).toBe(second.fingerprint);
   });
 
+  it("tartape's own index folder is left out without being listed as excluded, also when a killed recording left it empty", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    fs.mkdirSync(path.join(ds, ".tartape")); // what a recording killed after making the folder leaves
+    expect((await record(ds)).excluded).toEqual([]);
+    expect((await record(ds, { overwrite: true })).excluded).toEqual([]);
+    // A .tartape folder that is not the index's (the index kept elsewhere) is excluded all the same, and said.
+    const elsewhere = await record(ds, { indexPath: path.join(tempDir(), "i.db") });
+    expect(elsewhere.excluded).toEqual([path.join(ds, ".tartape")]);
+  });
+
   it("a second record needs overwrite", async () => {
     const ds = path.join(tempDir(), "ds");
     writeFile(path.join(ds, "f"), "x");

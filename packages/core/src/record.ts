@@ -74,7 +74,11 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
   // What creating the index folder did to its parent's mtime, noted by the recording that created it.
   let stamp: FolderStamp | null = options.overwrite ? parseStamp(peekStamp(indexPath)) : null;
-  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: indexFiles(indexPath) });
+  const ownFiles = indexFiles(indexPath);
+  // The .tartape folder holding the index is tartape's own, not something the user excluded: left out without a word.
+  // (An index file the user placed elsewhere in the tree is still listed: they chose that place.)
+  const silentPaths = new Set([...ownFiles].map((f) => path.dirname(f)).filter((d) => path.basename(d) === INDEX_DIR_NAME));
+  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: ownFiles, silentPaths });
   const root = scan.root;
   const list = scan.list;
   const count = list.count;

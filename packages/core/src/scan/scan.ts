@@ -192,6 +192,11 @@ function kindOf(stat: fs.BigIntStats): EntryKind | SkippedEntry["reason"] {
 export interface ScanOptions {
   /** Absolute real paths left out whatever their name (an index kept inside the directory). */
   readonly excludePaths?: ReadonlySet<string>;
+  /**
+   * Absolute real paths left out without being listed as excluded: tartape's own index
+   * folder and files, which the user did not ask to exclude and need not hear about.
+   */
+  readonly silentPaths?: ReadonlySet<string>;
 }
 
 /**
@@ -249,6 +254,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
   }
   if (!rootStat.isDirectory()) throw new NotADirectoryError(absRoot);
   const excludePaths = options.excludePaths ?? new Set<string>();
+  const silentPaths = options.silentPaths ?? new Set<string>();
 
   const skipped: SkippedEntry[] = [];
   const excluded: string[] = [];
@@ -302,7 +308,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
     for (const name of names) {
       const real = prefix + name;
       if (isExcluded(name) || excludePaths.has(real)) {
-        excluded.push(real);
+        if (!silentPaths.has(real)) excluded.push(real);
         continue;
       }
       let stat: fs.BigIntStats;
