@@ -22,6 +22,11 @@ export interface RecordOptions {
   readonly overwrite?: boolean;
   /** Where to keep the index; default `<dir>/.tartape/index.db`. Use it for read-only sources. */
   readonly indexPath?: string;
+  /**
+   * Real paths to leave out besides the exclude list, listed as excluded: an upload's own
+   * destination file and partial files inside the directory (as GNU tar skips its own archive).
+   */
+  readonly leaveOut?: ((realPath: string) => boolean) | undefined;
 }
 
 export interface RecordResult {
@@ -78,7 +83,7 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   // The .tartape folder holding the index is tartape's own, not something the user excluded: left out without a word.
   // (An index file the user placed elsewhere in the tree is still listed: they chose that place.)
   const silentPaths = new Set([...ownFiles].map((f) => path.dirname(f)).filter((d) => path.basename(d) === INDEX_DIR_NAME));
-  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: ownFiles, silentPaths });
+  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: ownFiles, silentPaths, excludeWhere: options.leaveOut });
   const root = scan.root;
   const list = scan.list;
   const count = list.count;

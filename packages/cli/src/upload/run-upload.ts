@@ -69,6 +69,7 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
   }
   recordingNotice(path.resolve(run.dir), process.stderr);
   const result = await record(run.dir, {
+    leaveOut: run.target.isOwnFile?.bind(run.target),
     ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
     ...(indexPath !== undefined ? { indexPath } : {}),
   });

@@ -197,6 +197,8 @@ export interface ScanOptions {
    * folder and files, which the user did not ask to exclude and need not hear about.
    */
   readonly silentPaths?: ReadonlySet<string>;
+  /** Further real paths to leave out (and list as excluded), e.g. an upload's own destination file inside the tree. */
+  readonly excludeWhere?: ((realPath: string) => boolean) | undefined;
 }
 
 /**
@@ -255,6 +257,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
   if (!rootStat.isDirectory()) throw new NotADirectoryError(absRoot);
   const excludePaths = options.excludePaths ?? new Set<string>();
   const silentPaths = options.silentPaths ?? new Set<string>();
+  const excludeWhere = options.excludeWhere ?? (() => false);
 
   const skipped: SkippedEntry[] = [];
   const excluded: string[] = [];
@@ -307,7 +310,7 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
     let high = false;
     for (const name of names) {
       const real = prefix + name;
-      if (isExcluded(name) || excludePaths.has(real)) {
+      if (isExcluded(name) || excludePaths.has(real) || excludeWhere(real)) {
         if (!silentPaths.has(real)) excluded.push(real);
         continue;
       }

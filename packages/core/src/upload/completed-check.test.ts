@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { TartapeError } from "../errors.js";
 import { record } from "../record.js";
 import { tempDir, writeFile } from "../test-util/fs.js";
+import { openTape } from "../tape/tape.js";
 import { fileTarget } from "./file-target.js";
 import { uploadTape, type UploadEvent } from "./upload-tape.js";
 
@@ -105,5 +106,24 @@ describe("already complete, checked", () => {
     fs.writeFileSync(path.join(dir, "e3", "empty"), "hello\n");
     expect((await uploadTape(dir, fileTarget(dest))).status).toBe("completed");
     expect(fs.readFileSync(dest).includes("hello\n")).toBe(true);
+  });
+});
+
+describe("a file destination inside the directory", () => {
+  it("is never part of the tape, nor are its partial files (as GNU tar skips its own archive)", async () => {
+    const dir = sourceTree();
+    const dest = path.join(dir, "backup.tar");
+    fs.writeFileSync(path.join(dir, ".backup.tar.0123456789ab.partial"), "left by an earlier run");
+    const first = await uploadTape(dir, fileTarget(dest));
+    expect(first.status).toBe("completed");
+    const restarted = await uploadTape(dir, fileTarget(dest), { restart: true });
+    expect(restarted.status).toBe("completed");
+    expect(restarted.totalSize, "the same entries: the destination is not in the tape").toBe(first.totalSize);
+    const tape = openTape(dir);
+    try {
+      expect([...tape.entries()].map((e) => path.basename(e.arcPath))).toEqual(["src", "a.txt", "e3", "empty"]);
+    } finally {
+      tape.close();
+    }
   });
 });

@@ -38,17 +38,37 @@ function fsError(what: string, err: unknown): TargetError {
   return new TargetError("TARGET_ERROR", `${what}: ${(err as Error).message}`, { cause: err });
 }
 
+/** A folder's real path (symbolic links resolved), or the path as given when it does not exist (yet). */
+function realFolder(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return folder;
+  }
+}
+
 export class FileTarget implements Target {
   readonly id: string;
   readonly partSize: number | undefined;
   readonly limits: TargetLimits;
   readonly path: string;
+  private realDir: string | undefined;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };
+  }
+
+  /** The destination and its partial files (`.{name}.{fingerprint 12 hex}.partial`), wherever the folder really is. */
+  isOwnFile(realPath: string): boolean {
+    // Asked for every entry of a scan: the folder is resolved once.
+    const folder = (this.realDir ??= realFolder(path.dirname(this.path)));
+    if (path.dirname(realPath) !== folder) return false;
+    const name = path.basename(realPath);
+    const own = path.basename(this.path);
+    return name === own || (name.startsWith(`.${own}.`) && /^\.[0-9a-f]{12}\.partial$/.test(name.slice(own.length + 1)));
   }
 
   /** The partial file an upload writes into; its name is the upload id. */

@@ -101,6 +101,13 @@ export interface Target {
    */
   readonly objectIdentity?: TargetObject | undefined;
 
+  /**
+   * Optional, for a target that writes to the local file system: whether a real path is its
+   * destination or one of its partial files. A recording made for an upload leaves those out
+   * (listed as excluded), so a destination inside the directory never ends up in its own tape.
+   */
+  isOwnFile?(realPath: string): boolean;
+
   /** Starts a new multipart upload and returns its id. */
   createUpload(ctx: UploadContext): Promise<string>;
   /**

@@ -102,7 +102,7 @@ export interface UploadResult {
 /** Tapes this call recorded itself: a restart need not record them again. */
 const freshlyRecorded = new WeakSet<Tape>();
 
-async function openOrRecord(dir: string, options: UploadOptions, emit: (e: UploadEvent) => void, overwrite = false): Promise<Tape> {
+async function openOrRecord(dir: string, target: Target, options: UploadOptions, emit: (e: UploadEvent) => void, overwrite = false): Promise<Tape> {
   const indexPath = options.indexPath ?? defaultIndexPath(dir);
   if (!overwrite) {
     try {
@@ -111,7 +111,8 @@ async function openOrRecord(dir: string, options: UploadOptions, emit: (e: Uploa
       if (!(err instanceof IndexNotFoundError)) throw err;
     }
   }
-  const result = await record(dir, { indexPath, overwrite: true, ...(options.excludes ? { excludes: options.excludes } : {}) });
+  const leaveOut = target.isOwnFile?.bind(target);
+  const result = await record(dir, { indexPath, overwrite: true, leaveOut, ...(options.excludes ? { excludes: options.excludes } : {}) });
   emit({ type: "recorded", fingerprint: result.fingerprint, totalSize: result.totalSize, entryCount: result.entryCount, skipped: result.skipped });
   const tape = openTape(dir, { indexPath });
   freshlyRecorded.add(tape);
@@ -129,7 +130,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TartapeError("INVALID_ARGUMENT", `Concurrency must be a whole number of at least 1, got ${concurrency}.`);
   options.signal?.throwIfAborted();
 
-  let tape = await openOrRecord(root, options, emit);
+  let tape = await openOrRecord(root, target, options, emit);
   const cleanup = new UnrecordedCleanup(target, options.retry);
   const withReport = (result: UploadResult): UploadResult => (cleanup.report ? { ...result, unrecorded: cleanup.report } : result);
   try {
@@ -146,7 +147,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       tape.index.deleteUpload(target.id);
       if (!freshlyRecorded.has(tape)) {
         tape.close();
-        tape = await openOrRecord(root, options, emit, true);
+        tape = await openOrRecord(root, target, options, emit, true);
       }
       state = undefined;
     }
@@ -179,7 +180,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       }
       // Nothing uploaded yet: a fresh snapshot is all it takes.
       tape.close();
-      tape = await openOrRecord(root, options, emit, true);
+      tape = await openOrRecord(root, target, options, emit, true);
     }
 
     return withReport(await runUpload(tape, target, state, options, emit, cleanup));
