@@ -10,6 +10,7 @@ import { OPTION_WORDS, TartapeError, UploadOptionsChangedError, type OptionName,
 const FLAGS: Readonly<Record<OptionName, string>> = {
   restart: "--restart",
   overwrite: "--force",
+  exclude: "--exclude",
   s3Credentials: "the AWS profile in use (AWS_PROFILE, ~/.aws)",
   s3CredentialsClause: "",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",

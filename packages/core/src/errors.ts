@@ -61,10 +61,19 @@ export class UnreadableEntryError extends TartapeError {
     super(
       "UNREADABLE_ENTRY",
       `Cannot read ${paths.length === 1 ? paths[0] : `${paths.length} entries:\n  ${paths.slice(0, 20).join("\n  ")}`}` +
-        ` (${describeCause(cause)}). Fix the permissions or exclude ${paths.length === 1 ? "it" : "them"} with --exclude.`,
+        ` (${describeCause(cause)}). ${unreadableRemedy(cause)} or leave ${paths.length === 1 ? "it" : "them"} out with ${OPTION_WORDS.exclude}.`,
       { cause },
     );
   }
+}
+
+/** What to do about an entry that cannot be read, by why it cannot. */
+function unreadableRemedy(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === "ENAMETOOLONG") return "Its path is longer than the system allows (PATH_MAX, 4096 bytes on Linux): shorten the folder names above it,";
+  if (code === "ELOOP") return "Too many symbolic links lead to it: fix the links,";
+  if (code === "EIO") return "The disk reported an input/output error: check the disk,";
+  return "Fix the permissions,";
 }
 
 export class UnsupportedNameError extends TartapeError {

@@ -9,6 +9,8 @@ export const OPTION_WORDS = {
   restart: "restart: true",
   /** record's `overwrite` (CLI: `record --force`). */
   overwrite: "overwrite: true",
+  /** record's `excludes` (CLI: `--exclude`). */
+  exclude: "the excludes option",
   /** Where s3Target's credentials come from besides the environment (CLI: the AWS profile). */
   s3Credentials: "the credentials passed to s3Target",
   /** The other ways to give s3Target credentials (none on the command line). */
