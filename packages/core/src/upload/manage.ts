@@ -46,7 +46,8 @@ export function uploadStatus(dir: string, options: IndexLocation = {}): UploadSt
         bytesDone: completed ? u.totalSize : parts.reduce((sum, p) => sum + (p.end - p.start), 0),
         totalSize: u.totalSize,
         createdAt: u.createdAt,
-        updatedAt: u.updatedAt,
+        // A part recorded is the upload moving on: the latest of those and the upload's own changes.
+        updatedAt: parts.reduce((latest, p) => (p.uploadedAt > latest ? p.uploadedAt : latest), u.updatedAt),
         ...optionsOf(tape.index.targetObject(u.targetId)?.options),
       };
     });

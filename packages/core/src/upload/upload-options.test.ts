@@ -4,7 +4,9 @@ import { describe, expect, it } from "vitest";
 import { TartapeError } from "../errors.js";
 import { tempDir, writeFile } from "../test-util/fs.js";
 import { UploadOptionsChangedError } from "../upload-options-error.js";
+import { openTape } from "../tape/tape.js";
 import { fileTarget } from "./file-target.js";
+import { uploadStatus } from "./manage.js";
 import { uploadTape, type UploadEvent } from "./upload-tape.js";
 
 const KiB = 1024;
@@ -83,5 +85,20 @@ describe("a plan changed to fit the target's limits is said", () => {
     const events: UploadEvent[] = [];
     await uploadTape(dir, fileTarget(path.join(tempDir(), "out.tar"), { partSize: 4 * KiB }), { onEvent: (e) => events.push(e) });
     expect(events.some((e) => e.type === "part-size-raised")).toBe(false);
+  });
+});
+
+describe("status", () => {
+  it("an upload's updated time moves with every part recorded", async () => {
+    const dir = tree(40 * KiB);
+    const dest = path.join(tempDir(), "out.tar");
+    await interrupted(dir, dest, 4 * KiB);
+    const before = uploadStatus(dir)[0]!;
+    expect(before.partsDone).toBeGreaterThanOrEqual(1);
+    const tape = openTape(dir);
+    const later = new Date(Date.parse(before.updatedAt) + 5000).toISOString();
+    tape.index.db.prepare("UPDATE upload_parts SET uploaded_at = ? WHERE part_number = 1").run(later);
+    tape.close();
+    expect(uploadStatus(dir)[0]!.updatedAt).toBe(later);
   });
 });
