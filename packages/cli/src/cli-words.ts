@@ -11,6 +11,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   restart: "--restart",
   overwrite: "--force",
   exclude: "--exclude",
+  gcsEndpoint: "--endpoint",
   s3Credentials: "the AWS profile in use (AWS_PROFILE, ~/.aws)",
   s3CredentialsClause: "",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",

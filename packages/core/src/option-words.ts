@@ -11,6 +11,8 @@ export const OPTION_WORDS = {
   overwrite: "overwrite: true",
   /** record's `excludes` (CLI: `--exclude`). */
   exclude: "the excludes option",
+  /** gcsTarget's `apiEndpoint` (CLI: `--endpoint`). */
+  gcsEndpoint: "the apiEndpoint option",
   /** Where s3Target's credentials come from besides the environment (CLI: the AWS profile). */
   s3Credentials: "the credentials passed to s3Target",
   /** The other ways to give s3Target credentials (none on the command line). */
