@@ -504,3 +504,62 @@ describe("the target's own contract", () => {
     }
   });
 });
+
+describe("options that make another upload are never switched silently", () => {
+  const cliEnv = () => ({ AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
+
+  it("another --checksum on resume is refused naming the one that continues; restart aborts the old upload first; none is left pending", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("checksum-switch");
+    const crc32 = { targetOptions: { checksum: "crc32" as const } };
+    const first = await interruptUpload((options) => upload(dir, key, { ...options, ...crc32 }), 1, 2);
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    await expectTypedError(upload(dir, key).run, "UPLOAD_OPTIONS_CHANGED", 'checksum: "crc32"', "restart: true");
+    expect(await pendingUploads(key), "refused before creating anything").toEqual([first.uploadId]);
+
+    // abort with the other checksum names the one that reaches the upload.
+    const crc32Id = target(key, { checksum: "crc32" }).id;
+    expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, otherOptions: [{ targetId: crc32Id, uploadId: first.uploadId, options: { checksum: "crc32" } }] });
+    const url = `s3://${BUCKET}/${key}`;
+    const abort = await runCli(["abort", dir, url, "--endpoint", minio.endpoint], cliEnv());
+    expect(abort.code, abort.stderr).toBe(0);
+    expect(abort.stdout).toContain(`upload ${first.uploadId} to ${crc32Id}, made with --checksum crc32: run this abort again with --checksum crc32`);
+    const status = await runCli(["status", dir], cliEnv());
+    expect(status.stdout).toContain("options      --part-size 5MiB --checksum crc32");
+
+    // The CLI says it in its own words.
+    const cli = await runCli(["upload", dir, url, "--endpoint", minio.endpoint], cliEnv());
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("with --checksum crc32; this run asks for --checksum md5");
+    expect(cli.stderr).toContain("Run again with --checksum crc32 to continue it, or with --restart to abort it");
+    expect(cli.stderr).not.toContain("restart: true");
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    const restarted = upload(dir, key, { restart: true });
+    const result = await restarted.run;
+    expect(restarted.events.find((e) => e.type === "upload-replaced")).toMatchObject({ targetId: crc32Id, uploadId: first.uploadId, options: { checksum: "crc32" } });
+    expect(result).toMatchObject({ status: "completed", partsSkipped: 0, partsUploaded: 4 });
+    await expectObjectIsTape(key, dir);
+    expect(await pendingUploads(key), "the crc32 upload was aborted").toEqual([]);
+    expect(uploadStatus(dir).map((s) => [s.targetId, s.status, s.options])).toEqual([[target(key).id, "completed", { checksum: "md5" }]]);
+  });
+
+  it("another --part-size on resume is refused naming the size that continues; restart aborts the old upload first", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("part-size-switch");
+    const first = await interruptedUpload(dir, key, 1);
+
+    await expectTypedError(upload(dir, key, { targetOptions: { partSize: 6 * MiB } }).run, "UPLOAD_OPTIONS_CHANGED", "partSize: 5242880 (5 MiB)");
+    const url = `s3://${BUCKET}/${key}`;
+    const cli = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "6MiB"], cliEnv());
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("Run again with --part-size 5MiB to continue it, or with --restart to abort it and start over with --part-size 6MiB.");
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    const result = await upload(dir, key, { restart: true, targetOptions: { partSize: 6 * MiB } }).run;
+    expect(result).toMatchObject({ status: "completed", partSize: 6 * MiB, partsSkipped: 0 });
+    await expectObjectIsTape(key, dir);
+    expect(await pendingUploads(key)).toEqual([]);
+  });
+});

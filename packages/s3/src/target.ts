@@ -26,6 +26,7 @@ import {
   type ServerPart,
   type Target,
   type TargetLimits,
+  type TargetObject,
   type UnrecordedCreation,
   type UploadContext,
 } from "@tartape/core";
@@ -91,6 +92,7 @@ export class S3Target implements Target {
   /** How messages name the server: the endpoint URL or "AWS S3". */
   readonly endpoint: string;
   readonly checksum: S3Checksum;
+  readonly objectIdentity: TargetObject;
 
   constructor(options: S3TargetOptions) {
     checkS3Location(options);
@@ -103,6 +105,9 @@ export class S3Target implements Target {
     // checksum other than the default: S3 wants every part of an upload to carry the same kind.
     const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === "md5" ? [] : [`checksum=${this.checksum}`])];
     this.id = `s3://${this.bucket}/${this.key}` + (query.length ? `?${query.join("&")}` : "");
+    // The same object whatever the checksum: an upload with the other kind must be finished or aborted first.
+    const server = options.endpoint ? `?endpoint=${endpointLabel(options.endpoint)}` : "";
+    this.objectIdentity = { id: `s3://${this.bucket}/${this.key}${server}`, options: { checksum: this.checksum } };
     this.partSize = options.partSize;
     this.limits = { ...S3_LIMITS, ...options.limits };
     this.client = options.client ?? createS3Client(options);

@@ -11,8 +11,24 @@ const BATCH_CHARS = 64 * 1024;
 
 export const LS_HEADER = `${"KIND".padEnd(WIDTH.kind)} ${"SIZE".padStart(WIDTH.number)} ${"START".padStart(WIDTH.number)} ${"END".padStart(WIDTH.number)}  PATH`;
 
+/**
+ * A name as one line of the listing, like `ls -b`: control characters as C
+ * escapes (`\n`, `\t`, `\r`, else `\ooo` octal) and the backslash doubled, so a
+ * newline in a name cannot pass for another entry and every name reads back.
+ */
+export function escapeName(name: string): string {
+  return name.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    return `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`;
+  });
+}
+
 export function formatEntry(entry: TapeEntry): string {
-  const name = entry.kind === "symlink" ? `${entry.arcPath} -> ${entry.linkTarget ?? ""}` : entry.kind === "dir" ? `${entry.arcPath}/` : entry.arcPath;
+  const path = escapeName(entry.arcPath);
+  const name = entry.kind === "symlink" ? `${path} -> ${escapeName(entry.linkTarget ?? "")}` : entry.kind === "dir" ? `${path}/` : path;
   return `${entry.kind.padEnd(WIDTH.kind)} ${String(entry.size).padStart(WIDTH.number)} ${String(entry.startOffset).padStart(WIDTH.number)} ${String(entry.endOffset).padStart(WIDTH.number)}  ${name}`;
 }
 
@@ -30,7 +46,7 @@ function* listing(entries: Iterable<TapeEntry>): Generator<string> {
 
 export function lsCommand(): Command {
   const command = new Command("ls")
-    .description("list the entries of a recorded <dir>'s tape: kind, content size, start and end offset on the tape, path")
+    .description("list the entries of a recorded <dir>'s tape: kind, content size, start and end offset on the tape, path (control characters and backslashes in names escaped as in `ls -b`)")
     .argument("<dir>", "a recorded directory");
   addIndexOption(command);
   return command.action(async (dir: string, flags: IndexOption) => {
