@@ -47,6 +47,11 @@ export function crc32Base64(value: number): string {
 
 const BASE64_CRC32 = /^[A-Za-z0-9+/]{6}==$/;
 
+/** Whether `text` is a CRC32 as S3 writes it: 4 bytes in base64. */
+export function isBase64Crc32(text: string): boolean {
+  return BASE64_CRC32.test(text);
+}
+
 /** The checksum S3 gives a multipart object whose parts have these CRC32s (base64, in part order): CRC32 of their bytes, then `-N`. */
 export function compositeCrc32(partCrcs: readonly string[]): string {
   let value = 0;

@@ -31,7 +31,7 @@ import {
 } from "@tartape/core";
 import { createS3Client, describeEndpoint, type S3ConnectionOptions } from "./client.js";
 import { isNotFound, isS3Error, statusOf, toTargetError, type S3RequestContext } from "./errors.js";
-import { checkCrc32Available, checksumOfKind, parseS3Checksum, compositeCrc32, crc32Base64, receiptChecksum, type S3Checksum } from "./checksum.js";
+import { checkCrc32Available, checksumOfKind, isBase64Crc32, parseS3Checksum, compositeCrc32, receiptChecksum, type S3Checksum } from "./checksum.js";
 import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
@@ -187,15 +187,16 @@ export class S3Target implements Target {
   }
 
   private async uploadPartCrc32(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
-    // One read: the SDK sends the CRC32 of the streamed bytes in a trailer, the
-    // server refuses the part if its own CRC32 differs, and returns it; it must
-    // also equal the CRC32 computed here of the bytes that went into the request.
+    // One read: the SDK computes the CRC32 of the bytes it streams and sends it
+    // in a trailer; the server refuses the part if its own CRC32 differs
+    // (BadDigest), and answers with the CRC32 it checked. A server that answers
+    // none did not check one, and its part proves nothing.
     const sent = await this.sendPart(uploadId, part, body, ctx, { ChecksumAlgorithm: "CRC32" });
-    const crc = crc32Base64(sent.sentCrc32);
-    if (sent.serverCrc32 !== crc) {
+    const crc = sent.serverCrc32;
+    if (crc === undefined || !isBase64Crc32(crc)) {
       throw new IntegrityMismatchError(
-        `Part ${part.number} of ${this.location}: ${this.endpoint} acknowledged it with CRC32 ${JSON.stringify(sent.serverCrc32 ?? null)}, ` +
-          `but the bytes sent have CRC32 ${crc}. The server does not hold the part as sent.`,
+        `Part ${part.number} of ${this.location}: ${this.endpoint} acknowledged it without confirming its CRC32 (answered ${JSON.stringify(crc ?? null)}), ` +
+          'so it may not check CRC32 trailers. Upload to this server with the "md5" checksum (CLI: --checksum md5).',
       );
     }
     return { number: part.number, size: part.size, etag: unquoteEtag(sent.etag ?? ""), checksum: receiptChecksum("crc32", crc) };
