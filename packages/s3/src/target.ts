@@ -31,7 +31,7 @@ import {
 } from "@tartape/core";
 import { createS3Client, describeEndpoint, type S3ConnectionOptions } from "./client.js";
 import { isNotFound, isS3Error, statusOf, toTargetError, type S3RequestContext } from "./errors.js";
-import { checkCrc32Available, checksumOfKind, isBase64Crc32, parseS3Checksum, compositeCrc32, receiptChecksum, type S3Checksum } from "./checksum.js";
+import { checkCrc32Available, checksumOfKind, DEFAULT_S3_CHECKSUM, isBase64Crc32, parseS3Checksum, compositeCrc32, receiptChecksum, type S3Checksum } from "./checksum.js";
 import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
@@ -62,10 +62,11 @@ export interface S3TargetOptions extends S3ConnectionOptions {
   /** Override the limits, e.g. to test plans that S3 itself would refuse. */
   readonly limits?: Partial<TargetLimits>;
   /**
-   * How each part proves its bytes (checksum.ts): "md5" (default; Content-MD5,
-   * accepted by every S3-compatible server) or "crc32" (a CRC32 trailer: one
-   * read of the tape instead of two and no MD5, so less CPU; works with
-   * SSE-KMS; needs a server that takes aws-chunked trailers, as AWS and MinIO do).
+   * How each part proves its bytes (checksum.ts): "crc32" (default; a CRC32
+   * trailer: one read of the tape and a cheap native CRC32; works with
+   * SSE-KMS; the AWS SDK's own default, taken by AWS and MinIO) or "md5"
+   * (Content-MD5: for S3-compatible servers that refuse aws-chunked
+   * trailers; a second read of every part and an MD5 of every byte).
    * An upload keeps the checksum it began with: the other one is another upload.
    */
   readonly checksum?: S3Checksum;
@@ -96,12 +97,12 @@ export class S3Target implements Target {
     checkS3Location(options);
     this.bucket = options.bucket;
     this.key = options.key;
-    this.checksum = options.checksum ?? "md5";
+    this.checksum = options.checksum ?? DEFAULT_S3_CHECKSUM;
     parseS3Checksum(this.checksum); // a caller without types may pass anything
     if (this.checksum === "crc32") checkCrc32Available();
     // Two servers never share upload state: the endpoint is part of the identity. So is a
     // checksum other than the default: S3 wants every part of an upload to carry the same kind.
-    const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === "md5" ? [] : [`checksum=${this.checksum}`])];
+    const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === DEFAULT_S3_CHECKSUM ? [] : [`checksum=${this.checksum}`])];
     this.id = `s3://${this.bucket}/${this.key}` + (query.length ? `?${query.join("&")}` : "");
     this.partSize = options.partSize;
     this.limits = { ...S3_LIMITS, ...options.limits };
@@ -214,6 +215,14 @@ export class S3Target implements Target {
       const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum };
       sent = await streamPart(this.client, input, body, ctx.signal);
     } catch (err) {
+      if (checksum.ChecksumAlgorithm === "CRC32" && refusesChecksumTrailer(err)) {
+        throw new TargetError(
+          "TARGET_ERROR",
+          `${this.endpoint} refused part ${part.number} of ${this.location} with its CRC32 trailer (${errorSummary(err)}): this server does not take aws-chunked checksum trailers. ` +
+            'Upload to it with the "md5" checksum (CLI: --checksum md5), which sends a Content-MD5 header instead.',
+          { cause: err },
+        );
+      }
       throw this.failure(err, `UploadPart ${part.number}`, uploadId);
     }
     if (sent.sentBytes !== part.size) throw new IntegrityMismatchError(`Part ${part.number} of ${this.location}: ${sent.sentBytes} bytes were sent, the part has ${part.size}.`);
@@ -347,4 +356,22 @@ export class S3Target implements Target {
 /** A target that uploads the tape as one S3 object, resumably. */
 export function s3Target(options: S3TargetOptions): S3Target {
   return new S3Target(options);
+}
+
+/**
+ * What S3-compatible servers without flexible checksums answer to an aws-chunked
+ * body with a checksum trailer: NotImplemented, or a 400 naming the content
+ * SHA-256 mode, the trailer header or the checksum algorithm.
+ */
+function refusesChecksumTrailer(err: unknown): boolean {
+  const status = statusOf(err);
+  const text = errorSummary(err);
+  if (status === 501 || /^NotImplemented\b/.test(text)) return true;
+  return status === 400 && /STREAMING-UNSIGNED-PAYLOAD-TRAILER|x-amz-trailer|x-amz-checksum|x-amz-sdk-checksum|aws-chunked|content-sha256/i.test(text);
+}
+
+function errorSummary(err: unknown): string {
+  if (err === null || typeof err !== "object") return String(err);
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  return [name, message].filter((part) => typeof part === "string" && part !== "").join(": ");
 }
