@@ -10,7 +10,7 @@
  * The source directory (8 files of pseudo-random bytes + small files) is built
  * once under bench/.data and reused; its tape is recorded into an index kept
  * outside it. The tape is read once (SHA-256) so the page cache is warm for
- * everyone, then the uploaders run alternately (ours, ours with CRC32, lib-storage, ours, …),
+ * everyone, then the uploaders run alternately (ours, ours with MD5, lib-storage, the commands, ours, …),
  * each run in a process of its own: its peak RSS (VmHWM) is that uploader's
  * alone. lib-storage's body is the tape's own read stream: the same bytes, so
  * the uploader is the only difference. After each run the object's size must
@@ -151,8 +151,8 @@ function runChild(script, job) {
 
 // ---------------------------------------------------------------- main
 const uploaders = [
-  { id: "ours", label: "tartape (checksum md5, default)", script: path.join(here, "upload", "run-ours.mjs"), runs: [] },
-  { id: "crc", label: "tartape (checksum crc32)", script: path.join(here, "upload", "run-ours.mjs"), runs: [], job: { s3Checksum: "crc32" } },
+  { id: "ours", label: "tartape (checksum crc32, default)", script: path.join(here, "upload", "run-ours.mjs"), runs: [] },
+  { id: "md5", label: "tartape (checksum md5)", script: path.join(here, "upload", "run-ours.mjs"), runs: [], job: { s3Checksum: "md5" } },
   { id: "lib", label: "@aws-sdk/lib-storage Upload", script: path.join(here, "upload", "run-lib-storage.mjs"), runs: [] },
 ];
 const CLI = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
@@ -270,7 +270,7 @@ try {
   };
   log(`parameters: partSize ${mib(partSize)} (${Math.ceil(totalSize / partSize)} parts), concurrency ${concurrency} (lib-storage queueSize ${concurrency}), ${reps} run(s) each, alternating`);
   log(`  ours:        uploadTape(dir, s3Target({ endpoint, bucket, key, partSize: ${partSize} }), { concurrency: ${concurrency}, indexPath: <fresh copy of the recorded index> })`);
-  log(`  crc:         the same with s3Target({ ..., checksum: "crc32" }): a CRC32 trailer per part, the checksum lib-storage's default client sends`);
+  log(`  md5:         the same with s3Target({ ..., checksum: "md5" }): Content-MD5 per part (a second read of each part, and MD5)`);
   log(
     `  lib-storage: new Upload({ client: new S3Client({ endpoint, forcePathStyle${libChecksum === "when_required" ? ', requestChecksumCalculation: "WHEN_REQUIRED"' : ""} }), params: { Body: openTape(dir).createReadStream() }, partSize: ${partSize}, queueSize: ${concurrency} })`,
   );
@@ -325,7 +325,7 @@ for (const u of uploaders) {
   u.max = Math.max(...u.runs.map((r) => r.mibps));
 }
 const lib = uploaders.find((u) => u.id === "lib");
-const ourRows = uploaders.filter((u) => u.id === "ours" || u.id === "crc");
+const ourRows = uploaders.filter((u) => u.id === "ours" || u.id === "md5");
 const hr = "-".repeat(112);
 log(`\n${hr}\nRESULTS: ${mib(totalSize)} tape (${totalSize} bytes, ${recorded.entryCount} entries), partSize ${mib(partSize)}, concurrency ${concurrency}, ${reps} run(s) each, MinIO on loopback`);
 log(`MiB/s = tape bytes / time of the upload call inside the child (median); peak RSS = the child's VmHWM (max over runs);`);
@@ -364,4 +364,4 @@ if (cli) {
   log(`  ${cli.cpu / gib <= 2 ? "MET " : "MISS"}  client CPU <= 2.0 s per GiB                   ${fmt(cli.cpu / gib, 2)} s`);
 }
 log(`load average at the end: ${loadavg()} (on ${os.cpus().length} cores; above ~1 other processes share the CPU and wall times are noisy)`);
-if (cpuProf) log(`CPU profiles: ${rel(profileDir)}/run-<rep>-<ours|crc|lib>.tar.cpuprofile (node bench/upload/profile-summary.mjs <file> lists the top functions)`);
+if (cpuProf) log(`CPU profiles: ${rel(profileDir)}/run-<rep>-<ours|md5|lib>.tar.cpuprofile (node bench/upload/profile-summary.mjs <file> lists the top functions)`);
