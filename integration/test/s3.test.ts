@@ -408,7 +408,7 @@ describe("faults between tartape and the server", () => {
 describe("the target's own contract", () => {
   it("a Complete repeated after its response was lost finds the finished object instead of failing on NoSuchUpload", async () => {
     const key = freshKey("lost-complete");
-    const t = target(key);
+    const t = target(key, { checksum: "md5" });
     const bytes = Buffer.alloc(1000, 1);
     const ctx = { fingerprint: "a".repeat(64), totalSize: bytes.length, partSize: PART, partCount: 1, tapeName: "x_aaaaaaaa", signal: new AbortController().signal };
     const uploadId = await t.createUpload(ctx);
@@ -465,6 +465,25 @@ describe("the target's own contract", () => {
     expect(head.ChecksumCRC32).toBe(compositeCrc32(parts.map(crcOf)));
     expect(head.ContentLength).toBe(totalSize);
     await expect(t.complete(uploadId, receipts, ctx)).resolves.toEqual(first);
+  });
+
+  it("a server that refuses CRC32 trailers (NotImplemented) fails the part with a message naming --checksum md5, not retried", async () => {
+    const key = freshKey("no-trailers");
+    const t = target(key, { endpoint: proxy.endpoint });
+    expect(t.checksum).toBe("crc32");
+    const bytes = Buffer.alloc(1000, 3);
+    const ctx = { fingerprint: "d".repeat(64), totalSize: bytes.length, partSize: PART, partCount: 1, tapeName: "x_dddddddd", signal: new AbortController().signal };
+    const uploadId = await t.createUpload(ctx);
+    proxy.setFaults([{ action: "status", status: 501, code: "NotImplemented", message: "A header you provided implies functionality that is not implemented", method: "PUT", pathPattern: /partNumber=1/ }]);
+    try {
+      const failure = await t.uploadPart(uploadId, { number: 1, start: 0, end: bytes.length, size: bytes.length }, bodyOf(bytes), ctx).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(TargetError);
+      expect((failure as TargetError).retryable).toBe(false);
+      expect((failure as TargetError).message).toMatch(/does not take aws-chunked checksum trailers.*--checksum md5/);
+    } finally {
+      proxy.clearFaults();
+      await t.abort(uploadId, ctx);
+    }
   });
 
   // The SDK hashes a trailer's body in a promise nobody awaits once the request is aborted: if that
