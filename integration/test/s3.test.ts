@@ -479,7 +479,7 @@ describe("the target's own contract", () => {
       const failure = await t.uploadPart(uploadId, { number: 1, start: 0, end: bytes.length, size: bytes.length }, bodyOf(bytes), ctx).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(TargetError);
       expect((failure as TargetError).retryable).toBe(false);
-      expect((failure as TargetError).message).toMatch(/does not take aws-chunked checksum trailers.*--checksum md5/);
+      expect((failure as TargetError).message).toMatch(/does not take aws-chunked checksum trailers.*checksum: "md5"/);
     } finally {
       proxy.clearFaults();
       await t.abort(uploadId, ctx);
@@ -530,38 +530,38 @@ describe("options that make another upload are never switched silently", () => {
   it("another --checksum on resume is refused naming the one that continues; restart aborts the old upload first; none is left pending", async () => {
     const dir = treeOfTapeSize(4 * PART);
     const key = freshKey("checksum-switch");
-    const crc32 = { targetOptions: { checksum: "crc32" as const } };
-    const first = await interruptUpload((options) => upload(dir, key, { ...options, ...crc32 }), 1, 2);
+    const md5 = { targetOptions: { checksum: "md5" as const } };
+    const first = await interruptUpload((options) => upload(dir, key, { ...options, ...md5 }), 1, 2);
     expect(await pendingUploads(key)).toEqual([first.uploadId]);
 
-    await expectTypedError(upload(dir, key).run, "UPLOAD_OPTIONS_CHANGED", 'checksum: "crc32"', "restart: true");
+    await expectTypedError(upload(dir, key).run, "UPLOAD_OPTIONS_CHANGED", 'checksum: "md5"', "restart: true");
     expect(await pendingUploads(key), "refused before creating anything").toEqual([first.uploadId]);
 
     // abort with the other checksum names the one that reaches the upload.
-    const crc32Id = target(key, { checksum: "crc32" }).id;
-    expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, otherOptions: [{ targetId: crc32Id, uploadId: first.uploadId, options: { checksum: "crc32" } }] });
+    const md5Id = target(key, { checksum: "md5" }).id;
+    expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, otherOptions: [{ targetId: md5Id, uploadId: first.uploadId, options: { checksum: "md5" } }] });
     const url = `s3://${BUCKET}/${key}`;
     const abort = await runCli(["abort", dir, url, "--endpoint", minio.endpoint], cliEnv());
     expect(abort.code, abort.stderr).toBe(0);
-    expect(abort.stdout).toContain(`upload ${first.uploadId} to ${crc32Id}, made with --checksum crc32: run this abort again with --checksum crc32`);
+    expect(abort.stdout).toContain(`upload ${first.uploadId} to ${md5Id}, made with --checksum md5: run this abort again with --checksum md5`);
     const status = await runCli(["status", dir], cliEnv());
-    expect(status.stdout).toContain("options      --part-size 5MiB --checksum crc32");
+    expect(status.stdout).toContain("options      --part-size 5MiB --checksum md5");
 
     // The CLI says it in its own words.
     const cli = await runCli(["upload", dir, url, "--endpoint", minio.endpoint], cliEnv());
     expect(cli.code).toBe(2);
-    expect(cli.stderr).toContain("with --checksum crc32; this run asks for --checksum md5");
-    expect(cli.stderr).toContain("Run again with --checksum crc32 to continue it, or with --restart to abort it");
+    expect(cli.stderr).toContain("with --checksum md5; this run asks for --checksum crc32");
+    expect(cli.stderr).toContain("Run again with --checksum md5 to continue it, or with --restart to abort it");
     expect(cli.stderr).not.toContain("restart: true");
     expect(await pendingUploads(key)).toEqual([first.uploadId]);
 
     const restarted = upload(dir, key, { restart: true });
     const result = await restarted.run;
-    expect(restarted.events.find((e) => e.type === "upload-replaced")).toMatchObject({ targetId: crc32Id, uploadId: first.uploadId, options: { checksum: "crc32" } });
+    expect(restarted.events.find((e) => e.type === "upload-replaced")).toMatchObject({ targetId: md5Id, uploadId: first.uploadId, options: { checksum: "md5" } });
     expect(result).toMatchObject({ status: "completed", partsSkipped: 0, partsUploaded: 4 });
     await expectObjectIsTape(key, dir);
-    expect(await pendingUploads(key), "the crc32 upload was aborted").toEqual([]);
-    expect(uploadStatus(dir).map((s) => [s.targetId, s.status, s.options])).toEqual([[target(key).id, "completed", { checksum: "md5" }]]);
+    expect(await pendingUploads(key), "the md5 upload was aborted").toEqual([]);
+    expect(uploadStatus(dir).map((s) => [s.targetId, s.status, s.options])).toEqual([[target(key).id, "completed", { checksum: "crc32" }]]);
   });
 
   it("another --part-size on resume is refused naming the size that continues; restart aborts the old upload first", async () => {

@@ -14,6 +14,8 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   gcsEndpoint: "--endpoint",
   s3Credentials: "the AWS profile in use (AWS_PROFILE, ~/.aws)",
   s3CredentialsClause: "",
+  s3ChecksumMd5: "--checksum md5",
+  s3ChecksumCrc32: "--checksum crc32",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
   azureCredentialOptions: "or pass --connection-string",
 };

@@ -17,6 +17,10 @@ export const OPTION_WORDS = {
   s3Credentials: "the credentials passed to s3Target",
   /** The other ways to give s3Target credentials (none on the command line). */
   s3CredentialsClause: ", or pass credentials to s3Target",
+  /** s3Target's `checksum: "md5"` (CLI: `--checksum md5`). */
+  s3ChecksumMd5: 'checksum: "md5"',
+  /** s3Target's `checksum: "crc32"` (CLI: `--checksum crc32`). */
+  s3ChecksumCrc32: 'checksum: "crc32"',
   /** An Azure connection string passed as an option (CLI: `--connection-string`, or the environment variable). */
   azureConnectionStringGiven: "given as connectionString",
   /** The other ways to reach Azure Storage (CLI: `--connection-string`). */

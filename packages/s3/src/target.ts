@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-s3";
 import {
   IntegrityMismatchError,
+  OPTION_WORDS,
   TargetError,
   type CompletedObject,
   type PartBody,
@@ -186,7 +187,7 @@ export class S3Target implements Target {
     if (etag !== md5) {
       throw new IntegrityMismatchError(
         `${what}: ${this.endpoint} acknowledged it with ETag ${JSON.stringify(etag)}, but the part's Content-MD5, which the server checked, is ${md5}. ` +
-          'Either the server stored other bytes, or the bucket encrypts with SSE-KMS/SSE-C, whose ETags are not MD5s: use checksum "crc32" there.',
+          `Either the server stored other bytes, or the bucket encrypts with SSE-KMS/SSE-C, whose ETags are not MD5s: use ${OPTION_WORDS.s3ChecksumCrc32} there (the default).`,
       );
     }
     return { number: part.number, size: part.size, etag, checksum: receiptChecksum("md5", contentMd5.toString("base64")) };
@@ -202,7 +203,7 @@ export class S3Target implements Target {
     if (crc === undefined || !isBase64Crc32(crc)) {
       throw new IntegrityMismatchError(
         `Part ${part.number} of ${this.location}: ${this.endpoint} acknowledged it without confirming its CRC32 (answered ${JSON.stringify(crc ?? null)}), ` +
-          'so it may not check CRC32 trailers. Upload to this server with the "md5" checksum (CLI: --checksum md5).',
+          `so it may not check CRC32 trailers. Upload to this server with ${OPTION_WORDS.s3ChecksumMd5}.`,
       );
     }
     return { number: part.number, size: part.size, etag: unquoteEtag(sent.etag ?? ""), checksum: receiptChecksum("crc32", crc) };
@@ -224,7 +225,7 @@ export class S3Target implements Target {
         throw new TargetError(
           "TARGET_ERROR",
           `${this.endpoint} refused part ${part.number} of ${this.location} with its CRC32 trailer (${errorSummary(err)}): this server does not take aws-chunked checksum trailers. ` +
-            'Upload to it with the "md5" checksum (CLI: --checksum md5), which sends a Content-MD5 header instead.',
+            `Upload to it with ${OPTION_WORDS.s3ChecksumMd5}, which sends a Content-MD5 header instead.`,
           { cause: err },
         );
       }
