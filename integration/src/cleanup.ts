@@ -12,6 +12,9 @@ import { join } from "node:path";
 interface Registry {
   children: Set<ChildProcess>;
   tempDirs: Set<string>;
+  /** Synchronous tasks run at exit before the children are killed (e.g. removing containers). */
+  exitTasks?: Set<() => void>;
+  signalsHandledByProgram?: boolean;
   hooksInstalled: boolean;
   swept: boolean;
 }
@@ -29,6 +32,14 @@ const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 const TEMP_PREFIX = "tartape-srv-";
 
 function cleanupNow(): void {
+  for (const task of registry.exitTasks ?? []) {
+    try {
+      task();
+    } catch {
+      // Best effort at exit; each task's owner has its own fallback.
+    }
+  }
+  registry.exitTasks?.clear();
   for (const child of registry.children) {
     try {
       child.kill("SIGKILL");
@@ -48,13 +59,20 @@ function cleanupNow(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  // When the application handles the signal itself (the servers CLI does), it stops the servers
-  // gracefully and the exit hook stays the backstop. Otherwise keep Node's default behaviour
-  // (terminate) but clean up first.
-  if (process.listenerCount(signal) > 1) return;
+  // A program that stops the servers gracefully on signals itself (the servers CLI) says so with
+  // handleSignalsYourself(); the exit hook stays the backstop. Otherwise keep Node's default
+  // behaviour (terminate) but clean up first. Other listeners are not a sign of a program that
+  // will exit: signal-exit (loaded with testcontainers) only re-raises a signal nobody else
+  // listens to, so deferring to it would leave the process running.
+  if (registry.signalsHandledByProgram) return;
   cleanupNow();
   process.removeListener(signal, onSignal);
   process.kill(process.pid, signal);
+}
+
+/** Called by a program that stops its servers itself on SIGINT/SIGTERM/SIGHUP (and then exits). */
+export function handleSignalsYourself(): void {
+  registry.signalsHandledByProgram = true;
 }
 
 function installHooks(): void {
@@ -70,7 +88,13 @@ export function trackChild(child: ChildProcess): void {
   child.once("exit", () => registry.children.delete(child));
 }
 
-function isAlive(pid: number): boolean {
+/** Runs `task` (synchronous: nothing can be awaited at exit) when this process exits or is signalled. */
+export function runAtExit(task: () => void): void {
+  installHooks();
+  (registry.exitTasks ??= new Set()).add(task);
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,6 @@
+import { handleSignalsYourself } from "./cleanup.js";
 import { ensureServerBinaries } from "./install.js";
+import { serverMode } from "./server-mode.js";
 import { startAllServers, type AllServers } from "./servers.js";
 
 /** `export NAME='value'` so the lines can be pasted (or sourced) into another shell. */
@@ -23,8 +25,9 @@ function envLines(servers: AllServers): string[] {
 }
 
 async function main(): Promise<void> {
-  // Our own handlers (registered before any server starts) tell the exit-cleanup hook that we
-  // stop servers gracefully ourselves. A second signal exits at once; the exit hook then kills them.
+  // We stop servers gracefully ourselves on a signal (the exit-cleanup hook is told so before any
+  // server starts). A second signal exits at once; the exit hook then kills them.
+  handleSignalsYourself();
   let signalled = false;
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -38,7 +41,8 @@ async function main(): Promise<void> {
   // Keeps the event loop alive even when every server is external (no child process).
   const keepAlive = setInterval(() => {}, 1 << 30);
 
-  await ensureServerBinaries();
+  // Containers need no Go toolchain: the binaries are built for process mode only.
+  if ((await serverMode()) === "processes") await ensureServerBinaries();
   const servers = await startAllServers();
   process.stdout.write(`${envLines(servers).join("\n")}\n`);
   if (servers.minio.dataDir) process.stderr.write(`[tartape] MinIO data: ${servers.minio.dataDir}\n`);
