@@ -204,7 +204,11 @@ function podmanRunner(state) {
 /** Runs vitest's integration project; SIGINT/SIGTERM go to vitest first, a second one kills it. */
 function runVitest(env, filters) {
   const vitest = path.join(repo, "node_modules", "vitest", "vitest.mjs");
-  const child = spawn(process.execPath, [vitest, "run", "--project", "integration", ...filters], { cwd: repo, env, stdio: "inherit" });
+  const command = [process.execPath, vitest, "run", "--project", "integration", ...filters];
+  // If this script is SIGKILLed, the kernel sends vitest SIGTERM, and its workers remove their
+  // containers on the way out (the podman service is left up for that; the next run stops it).
+  const [file, ...args] = has("setpriv") ? ["setpriv", "--pdeathsig", "TERM", "--", ...command] : command;
+  const child = spawn(file, args, { cwd: repo, env, stdio: "inherit" });
   let signals = 0;
   const forward = (signal) => {
     signals++;
