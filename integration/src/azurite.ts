@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { makeTempDir } from "./cleanup.js";
+import { loadContainerStarters } from "./containers/load.js";
 import type { ServerContainer } from "./containers/run.js";
 import { envVar } from "./env.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
@@ -66,7 +67,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
   const external = envVar("AZURE_STORAGE_CONNECTION_STRING");
   if (external) return externalAzure(external);
   if ((await serverMode()) === "containers") {
-    const { startAzuriteContainer } = await import("./containers/azurite.js");
+    const { startAzuriteContainer } = await loadContainerStarters();
     return startAzuriteContainer({ inMemory: options.inMemory, timeoutMs: options.timeoutMs });
   }
 

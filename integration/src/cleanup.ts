@@ -14,7 +14,8 @@ interface Registry {
   tempDirs: Set<string>;
   /** Synchronous tasks run at exit before the children are killed (e.g. removing containers). */
   exitTasks?: Set<() => void>;
-  signalsHandledByProgram?: boolean;
+  /** Signal listeners of libraries, which never end the process while another listener exists. */
+  passiveListeners?: Set<NodeJS.SignalsListener>;
   hooksInstalled: boolean;
   swept: boolean;
 }
@@ -59,20 +60,32 @@ function cleanupNow(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  // A program that stops the servers gracefully on signals itself (the servers CLI) says so with
-  // handleSignalsYourself(); the exit hook stays the backstop. Otherwise keep Node's default
-  // behaviour (terminate) but clean up first. Other listeners are not a sign of a program that
-  // will exit: signal-exit (loaded with testcontainers) only re-raises a signal nobody else
-  // listens to, so deferring to it would leave the process running.
-  if (registry.signalsHandledByProgram) return;
+  // When the application handles the signal itself (the servers CLI does), it stops the servers
+  // gracefully and the exit hook stays the backstop. Otherwise keep Node's default behaviour
+  // (terminate) but clean up first. Listeners of libraries that only end the process when nobody
+  // else listens (see ignoringSignalListenersOf) do not count as the application's.
+  const listeners = process.listeners(signal).filter((listener) => !registry.passiveListeners?.has(listener));
+  if (listeners.length > 1) return;
   cleanupNow();
   process.removeListener(signal, onSignal);
   process.kill(process.pid, signal);
 }
 
-/** Called by a program that stops its servers itself on SIGINT/SIGTERM/SIGHUP (and then exits). */
-export function handleSignalsYourself(): void {
-  registry.signalsHandledByProgram = true;
+/**
+ * Runs `load` (an import) and marks the signal listeners it adds as a library's, not the
+ * application's. signal-exit (loaded with testcontainers) re-raises a signal only when no other
+ * listener exists: counted as the application's handler, it and onSignal would each wait for the
+ * other and a SIGTERM would leave the process running.
+ */
+export async function ignoringSignalListenersOf<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Set(SIGNALS.flatMap((signal) => process.listeners(signal)));
+  try {
+    return await load();
+  } finally {
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.has(listener)) (registry.passiveListeners ??= new Set()).add(listener);
+    }
+  }
 }
 
 function installHooks(): void {

@@ -1,4 +1,3 @@
-import { handleSignalsYourself } from "./cleanup.js";
 import { ensureServerBinaries } from "./install.js";
 import { serverMode } from "./server-mode.js";
 import { startAllServers, type AllServers } from "./servers.js";
@@ -25,9 +24,8 @@ function envLines(servers: AllServers): string[] {
 }
 
 async function main(): Promise<void> {
-  // We stop servers gracefully ourselves on a signal (the exit-cleanup hook is told so before any
-  // server starts). A second signal exits at once; the exit hook then kills them.
-  handleSignalsYourself();
+  // Our own handlers (registered before any server starts) tell the exit-cleanup hook that we
+  // stop servers gracefully ourselves. A second signal exits at once; the exit hook then kills them.
   let signalled = false;
   const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

@@ -1,5 +1,6 @@
 import type { StorageOptions } from "@google-cloud/storage";
 import { makeTempDir } from "./cleanup.js";
+import { loadContainerStarters } from "./containers/load.js";
 import type { ServerContainer } from "./containers/run.js";
 import { envVar } from "./env.js";
 import { ensureServerBinary } from "./install.js";
@@ -43,7 +44,7 @@ export async function startFakeGcs(options: StartFakeGcsOptions = {}): Promise<F
   const external = envVar("TARTAPE_GCS_ENDPOINT");
   if (external) return { endpoint: external, dataDir: undefined, external: true, stop: async () => {} };
   if ((await serverMode()) === "containers") {
-    const { startFakeGcsContainer } = await import("./containers/fake-gcs.js");
+    const { startFakeGcsContainer } = await loadContainerStarters();
     return startFakeGcsContainer({ backend: options.backend, timeoutMs: options.timeoutMs });
   }
 

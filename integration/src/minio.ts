@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "./cleanup.js";
 import { envVar, envWithout, requireEnv } from "./env.js";
+import { loadContainerStarters } from "./containers/load.js";
 import type { ServerContainer } from "./containers/run.js";
 import { ensureServerBinary } from "./install.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
@@ -72,7 +73,7 @@ export async function startMinio(options: StartMinioOptions = {}): Promise<Minio
   const secretKey = options.secretKey ?? "tartape-test-secret";
   const region = options.region ?? "us-east-1";
   if ((await serverMode()) === "containers") {
-    const { startMinioContainer } = await import("./containers/minio.js");
+    const { startMinioContainer } = await loadContainerStarters();
     return startMinioContainer({ accessKey, secretKey, region, timeoutMs: options.timeoutMs });
   }
   const binary = await ensureServerBinary("minio");

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import { pathToFileURL } from "node:url";
-import { isAlive, runAtExit } from "../cleanup.js";
+import { ignoringSignalListenersOf, isAlive, runAtExit } from "../cleanup.js";
 
 type Testcontainers = typeof import("testcontainers");
 /** dockerode's client, as testcontainers holds it (dockerode is not a direct dependency). */
@@ -32,7 +32,7 @@ let loaded: Promise<Testcontainers> | undefined;
 
 /** testcontainers, loaded only when containers are used (process mode never pays for it). */
 export function testcontainers(): Promise<Testcontainers> {
-  return (loaded ??= import("testcontainers"));
+  return (loaded ??= ignoringSignalListenersOf(() => import("testcontainers")));
 }
 
 export async function docker(): Promise<Dockerode> {
