@@ -12,6 +12,7 @@
 // interrupted run) and after them (even when a test failed or the run was interrupted), and the
 // run fails if any is left. Run `pnpm build` first (the root script does).
 import { spawn, spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -23,6 +24,8 @@ import { buildLocalImages } from "./local-images.mjs";
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = path.join(repo, "integration", "dist", "src");
 const LABEL = "tartape.integration=1";
+/** Labels every container of this run (through TARTAPE_CONTAINER_RUN, see integration/src/containers/runtime.ts). */
+const RUN_ID = randomUUID();
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 const started = Date.now();
 
@@ -69,16 +72,42 @@ async function answers(dockerHost) {
   }
 }
 
-async function labelledContainers(dockerHost) {
-  const filters = encodeURIComponent(JSON.stringify({ label: [LABEL] }));
+async function containersLabelled(dockerHost, labels) {
+  const filters = encodeURIComponent(JSON.stringify({ label: labels }));
   const { status, body } = await dockerApi(dockerHost, "GET", `/containers/json?all=1&filters=${filters}`);
   if (status !== 200) throw new Error(`listing containers answered HTTP ${status}: ${body}`);
-  return JSON.parse(body).map((c) => c.Id);
+  return JSON.parse(body);
 }
 
-/** Removes every test-server container; resolves to how many there were. */
-async function removeLabelled(dockerHost) {
-  const ids = await labelledContainers(dockerHost);
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
+  }
+}
+
+/**
+ * The test-server containers to remove: this run's (label tartape.run), and those of this host
+ * whose owning process is dead (a run or worker killed before it could remove them). Containers of
+ * a concurrent run, or of another host sharing the Docker API, are left alone.
+ */
+async function containersToRemove(dockerHost) {
+  const ours = await containersLabelled(dockerHost, [LABEL]);
+  return ours
+    .filter((c) => {
+      const labels = c.Labels ?? {};
+      if (labels["tartape.run"] === RUN_ID) return true;
+      const pid = Number(labels["tartape.owner-pid"]);
+      return labels["tartape.owner-host"] === os.hostname() && pid > 0 && !isAlive(pid);
+    })
+    .map((c) => c.Id);
+}
+
+/** Removes them; resolves to how many there were. */
+async function removeLeftContainers(dockerHost) {
+  const ids = await containersToRemove(dockerHost);
   for (const id of ids) await dockerApi(dockerHost, "DELETE", `/containers/${id}?force=1&v=1`, 30_000);
   return ids.length;
 }
@@ -164,7 +193,13 @@ async function startPodmanService(state) {
   fs.mkdirSync(state, { recursive: true });
   fs.writeFileSync(path.join(state, "containers.conf"), CONTAINERS_CONF);
   const pidFile = path.join(state, "service.pid");
+  const ownerFile = path.join(state, "owner.pid");
   const old = leftoverService(pidFile);
+  const owner = Number(fs.existsSync(ownerFile) ? fs.readFileSync(ownerFile, "utf8").trim() : 0);
+  if (old && owner > 0 && owner !== process.pid && isAlive(owner)) {
+    throw new Error(`another test:containers run (pid ${owner}) is using the podman service at ${state}; run one at a time (or give each a Docker API through DOCKER_HOST)`);
+  }
+  fs.writeFileSync(ownerFile, String(process.pid));
   if (old) {
     log(`stopping the podman service (pid ${old}) an interrupted run left`);
     await stopService(old);
@@ -191,6 +226,7 @@ async function startPodmanService(state) {
     stop: async () => {
       await stopService(service.pid);
       fs.rmSync(pidFile, { force: true });
+      fs.rmSync(ownerFile, { force: true });
     },
   };
 }
@@ -237,7 +273,7 @@ async function main() {
   const integration = await import(pathToFileURL(path.join(dist, "index.js")).href);
   const { imageFor } = await import(pathToFileURL(path.join(dist, "containers", "images.js")).href);
   const images = { minio: imageFor("minio"), azurite: imageFor("azurite"), fakeGcs: imageFor("fakeGcs") };
-  const env = { ...process.env, TARTAPE_SERVERS: "containers", TESTCONTAINERS_RYUK_DISABLED: "true" };
+  const env = { ...process.env, TARTAPE_SERVERS: "containers", TESTCONTAINERS_RYUK_DISABLED: "true", TARTAPE_CONTAINER_RUN: RUN_ID };
   const timings = [];
   let dockerHost = await existingDockerApi();
   let service;
@@ -266,23 +302,23 @@ async function main() {
       buildLocalImages({ podman, binDir: integration.binDir(), cache, images: { ...images, azuriteVersion }, log });
       timings.push(`images ${seconds(t)}`);
     }
-    const before = await removeLabelled(dockerHost);
+    const before = await removeLeftContainers(dockerHost);
     if (before > 0) log(`removed ${before} container(s) an earlier run left`);
     const t = Date.now();
     result = await runVitest(env, filters);
     timings.push(`tests ${seconds(t)}`);
   } finally {
     if (dockerHost) {
-      const removed = await removeLabelled(dockerHost).catch((err) => {
+      const removed = await removeLeftContainers(dockerHost).catch((err) => {
         log(`could not remove the test containers: ${err.message}`);
         return 0;
       });
       if (removed > 0) log(`removed ${removed} container(s) the tests left${result.interrupted ? " (interrupted run)" : ""}`);
-      leftover = (await labelledContainers(dockerHost).catch(() => [null])).length;
+      leftover = (await containersToRemove(dockerHost).catch(() => [null])).length;
     }
     if (podman) {
       // The same check, as podman itself sees it.
-      const ps = podman(["ps", "--all", "--quiet", "--filter", `label=${LABEL}`], { encoding: "utf8" });
+      const ps = podman(["ps", "--all", "--quiet", "--filter", `label=tartape.run=${RUN_ID}`], { encoding: "utf8" });
       leftover = Math.max(leftover, ps.status === 0 ? ps.stdout.split("\n").filter(Boolean).length : 1);
     }
     if (service) await service.stop();

@@ -24,6 +24,8 @@ export const LABELS = {
   integration: "tartape.integration",
   ownerPid: "tartape.owner-pid",
   ownerHost: "tartape.owner-host",
+  /** The run of scripts/containers.mjs that started the tests (TARTAPE_CONTAINER_RUN), if any. */
+  run: "tartape.run",
   /** Set by the image build of scripts/containers.mjs: what a locally built image was built from. */
   localBuild: "tartape.local-build",
 } as const;
@@ -54,7 +56,13 @@ export function reachableHost(host: string): string {
 }
 
 export function ownerLabels(): Record<string, string> {
-  return { [LABELS.integration]: "1", [LABELS.ownerPid]: String(process.pid), [LABELS.ownerHost]: hostname() };
+  const run = process.env["TARTAPE_CONTAINER_RUN"];
+  return {
+    [LABELS.integration]: "1",
+    [LABELS.ownerPid]: String(process.pid),
+    [LABELS.ownerHost]: hostname(),
+    ...(run ? { [LABELS.run]: run } : {}),
+  };
 }
 
 /** Removes (force, with volumes) every container matching all `labels`; resolves to their ids. */
