@@ -13,6 +13,8 @@ import { scanCompact, type SkippedEntry } from "./scan/scan.js";
 import { writeCommonHeader } from "./tar/common-header.js";
 import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
+import { LOCK_SUFFIX, withTapeLock } from "./lock/tape-lock.js";
+import { indexWriteError } from "./index/index-errors.js";
 
 export interface RecordOptions {
   /** Replaces the default exclude list (names matched with shell wildcards). */
@@ -51,7 +53,7 @@ function indexFiles(indexPath: string): Set<string> {
     return new Set(); // its folder does not exist yet, so neither does anything in it
   }
   const base = path.join(dir, path.basename(indexPath));
-  return new Set(["", "-wal", "-shm", "-journal"].map((suffix) => base + suffix));
+  return new Set(["", "-wal", "-shm", "-journal", LOCK_SUFFIX].map((suffix) => base + suffix));
 }
 
 export async function record(dir: string, options: RecordOptions = {}): Promise<RecordResult> {
@@ -133,11 +135,18 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
     }
   }
 
-  const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
-  try {
-    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
-  } finally {
-    index.close();
-  }
+  // The scan only read; writing the index is what another writer of the tape must not overlap
+  // (an upload reads entries while it runs), so the lock is taken here, after the scan.
+  await withTapeLock(indexPath, `recording ${root}`, async () => {
+    let index: TapeIndex | undefined;
+    try {
+      index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
+      index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
+    } catch (err) {
+      throw indexWriteError(indexPath, err);
+    } finally {
+      index?.close();
+    }
+  });
   return { indexPath, fingerprint, totalSize, entryCount: count, skipped: scan.skipped, excluded: scan.excluded };
 }

@@ -6,6 +6,7 @@
  */
 export * from "./errors.js";
 export type { TapeEntry, TapeEvent, EntryKind } from "./types.js";
+export { withTapeLock, acquireTapeLock, lockPathFor, TapeLock, type LockOptions } from "./lock/tape-lock.js";
 export { record, defaultIndexPath, type RecordOptions, type RecordResult } from "./record.js";
 export { DEFAULT_EXCLUDES, INDEX_DIR_NAME } from "./scan/exclude.js";
 export type { SkippedEntry } from "./scan/scan.js";

@@ -10,8 +10,9 @@ import pLimit from "p-limit";
 import { IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
 import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
+import { withTapeLock } from "../lock/tape-lock.js";
 import type { SkippedEntry } from "../scan/scan.js";
-import { openTape, type Tape } from "../tape/tape.js";
+import { assertDirectory, openTape, type Tape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
@@ -113,7 +114,7 @@ function receiptOf(p: PartRecord): PartReceipt {
   return { number: p.number, size: p.end - p.start, etag: p.etag, checksum: p.checksum };
 }
 
-export async function uploadTape(dir: string, target: Target, options: UploadOptions = {}): Promise<UploadResult> {
+async function uploadTapeHoldingLock(dir: string, target: Target, options: UploadOptions): Promise<UploadResult> {
   const root = path.resolve(dir);
   const emit = (e: UploadEvent) => options.onEvent?.(e);
   const concurrency = options.concurrency ?? 4;
@@ -351,4 +352,15 @@ async function startUpload(
   // An attempt whose answer was lost may have created an upload too.
   if (unsettled) await cleanup.run(tape, ctx.signal);
   return uploadId;
+}
+
+/**
+ * Uploads the tape of `dir` to `target`, holding the tape's lock throughout:
+ * a second writer of the same index (another upload, a record, an abort)
+ * fails with TapeLockedError naming this one, and touches nothing.
+ */
+export async function uploadTape(dir: string, target: Target, options: UploadOptions = {}): Promise<UploadResult> {
+  const root = path.resolve(dir);
+  assertDirectory(root);
+  return withTapeLock(options.indexPath ?? defaultIndexPath(root), `upload to ${target.id}`, () => uploadTapeHoldingLock(root, target, options));
 }
