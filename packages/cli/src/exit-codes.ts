@@ -26,6 +26,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PART_SIZE_INVALID",
   "TAPE_TOO_LARGE",
   "TARGET_URL_INVALID",
+  "INDEX_UNWRITABLE",
 ]);
 
 /** The shell's convention for a process ended by a signal: 128 + its number. */

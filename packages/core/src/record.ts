@@ -14,7 +14,7 @@ import { writeCommonHeader } from "./tar/common-header.js";
 import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
 import { LOCK_SUFFIX, withTapeLock } from "./lock/tape-lock.js";
-import { indexWriteError } from "./index/index-errors.js";
+import { indexFailure, indexIsDamaged, setDamagedIndexAside } from "./index/index-errors.js";
 
 export interface RecordOptions {
   /** Replaces the default exclude list (names matched with shell wildcards). */
@@ -61,7 +61,14 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(dir));
   // Refuse before the scan, which can take minutes, when the answer is already known.
   // The index file exists, so opening it creates no folder and leaves the root's mtime alone.
-  if (!options.overwrite && fs.existsSync(indexPath)) TapeIndex.forRecording(indexPath, false).close();
+  const place = { dir: path.resolve(dir), indexPath, defaultIndexPath: defaultIndexPath(dir) };
+  if (!options.overwrite && fs.existsSync(indexPath)) {
+    try {
+      TapeIndex.forRecording(indexPath, false).close();
+    } catch (err) {
+      throw indexFailure(place, err);
+    }
+  }
   // Scan before the index folder exists: creating it changes the root's mtime.
   // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
   const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: indexFiles(indexPath) });
@@ -140,10 +147,12 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   await withTapeLock(indexPath, `recording ${root}`, async () => {
     let index: TapeIndex | undefined;
     try {
+      // Recording again is the way out of a damaged index: the damaged file is kept aside, not written over.
+      if (options.overwrite && indexIsDamaged(indexPath)) setDamagedIndexAside(indexPath);
       index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
       index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
     } catch (err) {
-      throw indexWriteError(indexPath, err);
+      throw indexFailure(place, err);
     } finally {
       index?.close();
     }

@@ -55,23 +55,28 @@ export function lockPathFor(indexPath: string): string {
  * may come after the lock is taken.
  */
 function ensureFolder(folder: string, indexPath: string): void {
+  const missing: string[] = [];
   let existing = folder;
   while (!fs.existsSync(existing)) {
+    missing.unshift(existing);
     const up = path.dirname(existing);
     if (up === existing) break;
     existing = up;
   }
-  if (existing === folder) return;
+  if (missing.length === 0) return;
   let before: fs.Stats | undefined;
   try {
     before = fs.statSync(existing);
   } catch {
     before = undefined;
   }
-  try {
-    fs.mkdirSync(folder, { recursive: true });
-  } catch (err) {
-    throw indexWriteError(indexPath, err);
+  // One level at a time: a recursive mkdir reports a read-only file system as ENOENT.
+  for (const level of missing) {
+    try {
+      fs.mkdirSync(level);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw indexWriteError(indexPath, err);
+    }
   }
   try {
     if (before) fs.utimesSync(existing, before.atime, before.mtime);

@@ -7,7 +7,7 @@
 import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
-import { IntegrityMismatchError, TargetError } from "../errors.js";
+import { DiskFullError, IntegrityMismatchError, TargetError, type TartapeError } from "../errors.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
 export interface FileTargetOptions {
@@ -31,7 +31,15 @@ function md5Range(fd: number, start: number, end: number): Buffer {
   return hash.digest();
 }
 
-function fsError(what: string, err: unknown): TargetError {
+/** A write that failed because the destination's disk is full: not worth a retry, worth a rerun once there is room. */
+function diskFull(destination: string, err: unknown): DiskFullError | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" ? new DiskFullError(destination, "the destination", err) : undefined;
+}
+
+function fsError(what: string, err: unknown, destination?: string): TartapeError {
+  const full = destination !== undefined ? diskFull(destination, err) : undefined;
+  if (full) return full;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return new TargetError("TARGET_NOT_FOUND", `${what}: the folder does not exist. Create it first.`, { cause: err });
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") return new TargetError("TARGET_AUTH", `${what}: permission denied.`, { cause: err });
@@ -61,7 +69,7 @@ export class FileTarget implements Target {
     try {
       fs.writeFileSync(this.partialPath(uploadId), "");
     } catch (err) {
-      throw fsError(`Cannot write next to ${this.path}`, err);
+      throw fsError(`Cannot write next to ${this.path}`, err, this.path);
     }
     return uploadId;
   }
@@ -112,6 +120,8 @@ export class FileTarget implements Target {
       if (position !== part.end) throw new IntegrityMismatchError(`Part ${part.number} had ${position - part.start} bytes, expected ${part.size}.`);
       // Durable before acknowledged: the index records the part as soon as this returns.
       await handle.datasync();
+    } catch (err) {
+      throw diskFull(this.path, err) ?? err;
     } finally {
       await handle.close();
     }
@@ -120,6 +130,14 @@ export class FileTarget implements Target {
   }
 
   async complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject> {
+    try {
+      return this.completeFile(uploadId, parts, ctx);
+    } catch (err) {
+      throw diskFull(this.path, err) ?? err;
+    }
+  }
+
+  private completeFile(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): CompletedObject {
     const partial = this.partialPath(uploadId);
     const fd = fs.openSync(partial, "r+");
     const composite = createHash("md5");

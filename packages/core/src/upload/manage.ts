@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { withTapeLock } from "../lock/tape-lock.js";
+import { indexFailure } from "../index/index-errors.js";
 import { defaultIndexPath } from "../record.js";
 import { assertDirectory, openTape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
@@ -91,10 +92,14 @@ export interface AbortResult {
 export async function abortUpload(dir: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal } = {}): Promise<AbortResult> {
   const root = path.resolve(dir);
   assertDirectory(root);
-  const indexPath = options.indexPath ?? defaultIndexPath(root);
+  const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(root));
   // No lock folder is made for an index that does not exist: openTape says so.
   if (!fs.existsSync(indexPath)) openTape(root, { indexPath }).close();
-  return withTapeLock(indexPath, `abort of the upload to ${target.id}`, () => abortHoldingLock(root, target, options));
+  try {
+    return await withTapeLock(indexPath, `abort of the upload to ${target.id}`, () => abortHoldingLock(root, target, options));
+  } catch (err) {
+    throw indexFailure({ dir: root, indexPath, defaultIndexPath: defaultIndexPath(root) }, err);
+  }
 }
 
 async function abortHoldingLock(root: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal }): Promise<AbortResult> {
