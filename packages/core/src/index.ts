@@ -9,6 +9,7 @@ export type {
   UploadContext,
   CompletedObject,
   UnrecordedCreation,
+  CreationProof,
 } from "./upload/target.js";
 export { uploadTape, type UploadOptions, type UploadResult, type UploadEvent } from "./upload/upload-tape.js";
 export { uploadStatus, abortUpload, interruptedCreations, type UploadStatus, type AbortResult, type InterruptedCreation } from "./upload/manage.js";
