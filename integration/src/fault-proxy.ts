@@ -1,9 +1,9 @@
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, request, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ArmedRule, errorReply, pickFault, type FaultKind, type FaultRule, type ResetFault } from "./fault-rules.js";
+import { ArmedRule, errorReply, pickFault, type DropResponseFault, type FaultKind, type FaultRule, type ResetFault, type StallFault } from "./fault-rules.js";
 import { LOOPBACK } from "./ports.js";
 
-export type { DownFault, FaultFilter, FaultKind, FaultRule, ResetFault, StatusFault } from "./fault-rules.js";
+export type { DownFault, DropResponseFault, FaultFilter, FaultKind, FaultRule, ResetFault, StallFault, StatusFault } from "./fault-rules.js";
 
 export interface FaultProxyStats {
   /** Requests received (faulted or not). */
@@ -31,7 +31,7 @@ export interface FaultProxy {
 }
 
 function emptyStats(): FaultProxyStats {
-  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0 }, upstreamErrors: 0 };
+  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0, stall: 0, "drop-response": 0 }, upstreamErrors: 0 };
 }
 
 /** Default reset point: mid-body, so the upload really is cut off halfway. */
@@ -57,6 +57,31 @@ function injectReset(req: IncomingMessage, rule: ResetFault): void {
   });
   // A body shorter than `after` is reset once fully read.
   req.once("end", () => resetConnection(req));
+}
+
+/** Passes on the first `afterBytes` of the body, then stops reading: the rest stays with the client. */
+function stallBody(req: IncomingMessage, upstreamReq: ClientRequest, afterBytes: number): void {
+  let passed = 0;
+  const onData = (chunk: Buffer) => {
+    const room = afterBytes - passed;
+    if (room > 0) upstreamReq.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
+    passed += chunk.length;
+    if (passed >= afterBytes) {
+      req.off("data", onData);
+      req.pause();
+    }
+  };
+  if (afterBytes <= 0) return void req.pause();
+  req.on("data", onData);
+}
+
+/** The upstream answered; the client is not told: reset, or silence on an open connection (a stall after the server acted). */
+function swallowAnswer(req: IncomingMessage, upstreamRes: IncomingMessage, fault: StallFault | DropResponseFault): void {
+  upstreamRes.resume();
+  const silent = fault.action === "stall" || fault.silent === true;
+  upstreamRes.once("end", () => {
+    if (!silent) resetConnection(req);
+  });
 }
 
 function injectStatus(req: IncomingMessage, res: ServerResponse, status: number, code?: string, message?: string): void {
@@ -89,7 +114,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let rules: ArmedRule[] = [];
   let stats = emptyStats();
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  /**
+   * Passes the request on. `fault`: a stall (the body is cut after `afterBytes` and nothing is
+   * answered) or a dropped response (the answer is read from the upstream and never passed on).
+   */
+  const forward = (req: IncomingMessage, res: ServerResponse, fault?: StallFault | DropResponseFault) => {
     stats.forwarded++;
     const upstreamReq = request({
       protocol: upstream.protocol,
@@ -116,6 +145,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     };
     upstreamReq.on("error", upstreamFailed);
     upstreamReq.once("response", (upstreamRes) => {
+      if (fault) return swallowAnswer(req, upstreamRes, fault);
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.rawHeaders);
       // pipe() gives backpressure; a response cut off upstream must cut off the client too.
       upstreamRes.pipe(res);
@@ -125,7 +155,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       });
     });
     // pipe() rather than pipeline(): on an upstream error the client must still get a 502, not a torn socket.
-    req.pipe(upstreamReq);
+    if (fault?.action === "stall" && fault.afterBytes !== undefined) stallBody(req, upstreamReq, fault.afterBytes);
+    else req.pipe(upstreamReq);
     // The client gave up (or was reset): abandon the upstream exchange as well.
     res.on("error", () => upstreamReq.destroy());
     res.once("close", () => {
@@ -150,6 +181,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           return injectReset(req, fault);
         case "status":
           return injectStatus(req, res, fault.status ?? 503, fault.code, fault.message);
+        case "stall":
+        case "drop-response":
+          return forward(req, res, fault);
       }
     },
   );

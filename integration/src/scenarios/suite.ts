@@ -15,6 +15,7 @@ import type { SuiteContext } from "./suite/context.js";
 import { faultScenarios } from "./suite/faults.js";
 import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
 import { oneWriterScenarios } from "./suite/one-writer.js";
+import { stallScenarios } from "./suite/stalls.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -42,5 +43,6 @@ export function runScenarioSuite(harness: TargetHarness): void {
     badInputScenarios(context);
     resumeScenarios(context);
     oneWriterScenarios(context);
+    stallScenarios(context);
   });
 }

@@ -15,6 +15,7 @@ export { uploadTape, type UploadOptions, type UploadResult, type UploadEvent } f
 export { uploadStatus, abortUpload, interruptedCreations, type UploadStatus, type AbortResult, type InterruptedCreation } from "./upload/manage.js";
 export { planParts, partSpec, DEFAULT_PART_SIZE, type PartPlan } from "./upload/plan.js";
 export { withRetry, isRetryable, type RetryPolicy } from "./upload/retry.js";
+export { withIdleTimeout, IdleTimeoutError, type Progress } from "./upload/idle-timeout.js";
 export { classifySocketError, type SocketErrorClass, type SocketErrorKind } from "./upload/socket-errors.js";
 export type { UploadProgress } from "./upload/progress.js";
 export { fileTarget, FileTarget, FILE_TARGET_LIMITS, type FileTargetOptions } from "./upload/file-target.js";

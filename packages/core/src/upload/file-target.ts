@@ -8,6 +8,7 @@ import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
 import { DiskFullError, IntegrityMismatchError, TargetError, type TartapeError } from "../errors.js";
+import { withIdleTimeout, type Progress } from "./idle-timeout.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
 export interface FileTargetOptions {
@@ -15,6 +16,11 @@ export interface FileTargetOptions {
   readonly partSize?: number;
   /** Override the limits, e.g. to mimic a cloud service in tests. */
   readonly limits?: Partial<TargetLimits>;
+  /**
+   * A part whose writes make no progress this long (a hung network file system) is given up and
+   * written again. Default: none, as a local disk needs none.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export const FILE_TARGET_LIMITS: TargetLimits = { minPartSize: 4096, maxPartSize: 5 * 1024 ** 3, maxParts: 10_000 };
@@ -51,12 +57,14 @@ export class FileTarget implements Target {
   readonly partSize: number | undefined;
   readonly limits: TargetLimits;
   readonly path: string;
+  private readonly idleTimeoutMs: number | undefined;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };
+    this.idleTimeoutMs = options.idleTimeoutMs;
   }
 
   /** The partial file an upload writes into; its name is the upload id. */
@@ -98,6 +106,12 @@ export class FileTarget implements Target {
   }
 
   async uploadPart(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
+    return withIdleTimeout(this.idleTimeoutMs, ctx.signal, `Writing part ${part.number} of ${this.path}`, (signal, progress) =>
+      this.writePart(uploadId, part, body, signal, progress),
+    );
+  }
+
+  private async writePart(uploadId: string, part: PartSpec, body: PartBody, signal: AbortSignal, progress: Progress): Promise<PartReceipt> {
     const handle = await fs.promises.open(this.partialPath(uploadId), "r+").catch((err: unknown) => {
       throw (err as NodeJS.ErrnoException).code === "ENOENT"
         ? new TargetError("TARGET_NOT_FOUND", `The partial file of upload ${uploadId} is gone; run again to start a new upload.`, { cause: err })
@@ -107,13 +121,14 @@ export class FileTarget implements Target {
     let position = part.start;
     try {
       for await (const chunk of body.open()) {
-        ctx.signal.throwIfAborted();
+        signal.throwIfAborted();
         const buf = chunk as Buffer;
         hash.update(buf);
         let written = 0;
         while (written < buf.length) {
           const { bytesWritten } = await handle.write(buf, written, buf.length - written, position + written);
           written += bytesWritten;
+          progress();
         }
         position += buf.length;
       }
