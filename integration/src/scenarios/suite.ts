@@ -16,6 +16,7 @@ import { faultScenarios } from "./suite/faults.js";
 import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
 import { oneWriterScenarios } from "./suite/one-writer.js";
 import { stallScenarios } from "./suite/stalls.js";
+import { chaosScenarios } from "./suite/chaos.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -44,5 +45,6 @@ export function runScenarioSuite(harness: TargetHarness): void {
     resumeScenarios(context);
     oneWriterScenarios(context);
     stallScenarios(context);
+    chaosScenarios(context);
   });
 }
