@@ -28,6 +28,8 @@ const PARTS = 16;
 const FILES = 4;
 const IDLE_TIMEOUT_S = 3;
 const POLL_MS = 5;
+/** A run still going after this long is hung: it is killed and the test fails, saying which round. */
+const ROUND_LIMIT_MS = 90_000;
 
 /** The SHA-256 and length of what `tartape cat <dir>` writes. */
 async function catDigest(dir: string): Promise<{ sha256: string; size: number }> {
@@ -89,8 +91,15 @@ export function chaosScenarios({ harness, scratch, random: suiteRandom }: SuiteC
           const log = new EventLogTail(scratch.file(`chaos-${round}.jsonl`));
           const cli = CliProcess.start(args(log.file), destination.env);
           let killed = false;
+          let hung = false;
+          const deadline = Date.now() + ROUND_LIMIT_MS;
           while (cli.running) {
             log.poll();
+            if (Date.now() > deadline) {
+              cli.kill();
+              hung = true;
+              break;
+            }
             if (killAfter !== null && log.count("part-done") >= killAfter && log.count("completing") === 0) {
               cli.kill();
               killed = true;
@@ -101,8 +110,9 @@ export function chaosScenarios({ harness, scratch, random: suiteRandom }: SuiteC
           const exit = await cli.exited;
           control?.clearFaults();
           completed = exit.code === 0;
-          story.push(`round ${round}: ${faults.names.join(", ") || "no faults"}${killAfter !== null ? `, kill after ${killAfter} part(s)` : ""} → ${killed ? "killed" : `exit ${exit.code}`}`);
-          if (!killed && !completed) story.push(`  stderr: ${exit.stderr.trim().split("\n").at(-1)}`);
+          story.push(`round ${round}: ${faults.names.join(", ") || "no faults"}${killAfter !== null ? `, kill after ${killAfter} part(s)` : ""} → ${hung ? "hung" : killed ? "killed" : `exit ${exit.code}`}`);
+          if (!killed && !completed) story.push(`  stderr: ${exit.stderr.trim().split("\n").slice(-3).join(" | ")}`, `  stdout: ${exit.stdout.trim().split("\n")[0] ?? ""}`);
+          expect(hung, `round ${round} was still running after ${ROUND_LIMIT_MS / 1000} s (${seedNote}); events: ${log.events.map((e) => e.type + (e.part ? ` ${e.part}` : "")).slice(-12).join(", ")}`).toBe(false);
           expect(exit.stderr, `round ${round} (${seedNote})`).not.toContain("unexpected error");
         }
         // Whatever the rounds left undone, a clean run finishes (and must).
