@@ -7,14 +7,11 @@
  */
 import path from "node:path";
 import pLimit from "p-limit";
-import { IndexDamagedError, IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
+import { IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
 import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
-import { withTapeLock } from "../lock/tape-lock.js";
-import { checkIndexIntegrity, indexFailure } from "../index/index-errors.js";
-import { IndexWatch } from "./index-watch.js";
 import type { SkippedEntry } from "../scan/scan.js";
-import { assertDirectory, openTape, type Tape } from "../tape/tape.js";
+import { openTape, type Tape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
@@ -116,7 +113,8 @@ function receiptOf(p: PartRecord): PartReceipt {
   return { number: p.number, size: p.end - p.start, etag: p.etag, checksum: p.checksum };
 }
 
-async function uploadTapeHoldingLock(dir: string, target: Target, options: UploadOptions): Promise<UploadResult> {
+/** The upload itself; `uploadTape` (guarded-upload.ts) runs it under the tape's lock. */
+export async function uploadTapeHoldingLock(dir: string, target: Target, options: UploadOptions): Promise<UploadResult> {
   const root = path.resolve(dir);
   const emit = (e: UploadEvent) => options.onEvent?.(e);
   const concurrency = options.concurrency ?? 4;
@@ -356,53 +354,4 @@ async function startUpload(
   return uploadId;
 }
 
-/**
- * Uploads the tape of `dir` to `target`, holding the tape's lock throughout:
- * a second writer of the same index (another upload, a record, an abort)
- * fails with TapeLockedError naming this one, and touches nothing. Failures
- * of the index itself (damaged, deleted meanwhile, its disk full or
- * read-only) come out as typed errors that say what to do.
- */
-export async function uploadTape(dir: string, target: Target, options: UploadOptions = {}): Promise<UploadResult> {
-  const root = path.resolve(dir);
-  assertDirectory(root);
-  const place = { dir: root, indexPath: path.resolve(options.indexPath ?? defaultIndexPath(root)), defaultIndexPath: defaultIndexPath(root) };
-  try {
-    return await withTapeLock(place.indexPath, `upload to ${target.id}`, () => {
-      checkIndexIntegrity(place);
-      return uploadWatchingIndex(root, target, options, place.indexPath);
-    });
-  } catch (err) {
-    throw indexFailure(place, err);
-  }
-}
-
-/** The upload, stopped with IndexDamagedError if its index is deleted while it runs. */
-async function uploadWatchingIndex(root: string, target: Target, options: UploadOptions, indexPath: string): Promise<UploadResult> {
-  const watch = new IndexWatch(indexPath);
-  let uploadId: string | undefined;
-  const onEvent = (event: UploadEvent): void => {
-    watch.notice();
-    if (event.type === "upload-created" || event.type === "upload-resumed") uploadId = event.uploadId;
-    options.onEvent?.(event);
-  };
-  const signal = options.signal ? AbortSignal.any([options.signal, watch.signal]) : watch.signal;
-  try {
-    return await uploadTapeHoldingLock(root, target, { ...options, signal, onEvent });
-  } catch (err) {
-    if (!options.signal?.aborted && watch.deleted) throw indexDeletedError(indexPath, target, uploadId, err);
-    throw err;
-  } finally {
-    watch.stop();
-  }
-}
-
-function indexDeletedError(indexPath: string, target: Target, uploadId: string | undefined, cause: unknown): IndexDamagedError {
-  const held = uploadId !== undefined ? `${target.id} still holds upload ${uploadId} with the parts sent so far, which no index records now; ` : "";
-  return new IndexDamagedError(
-    indexPath,
-    `was deleted while the upload to ${target.id} ran, so the upload was stopped (SQLite would have gone on recording parts in a file no run can open again).`,
-    `${held}run the same command again: it records the directory again and uploads from the start.`,
-    { cause },
-  );
-}
+export { uploadTape } from "./guarded-upload.js";
