@@ -79,6 +79,23 @@ export function oneWriterScenarios({ harness, scratch }: SuiteContext): void {
       expect(fs.existsSync(path.join(dir, ".tartape", "index.db.lock")), "lock left after the upload").toBe(false);
     });
 
+    // Started at the same moment, with nothing to order them: only a target slow enough that the two
+    // runs overlap for sure (12 parts of 5 MiB to S3, one at a time) makes "exactly one proceeds" certain.
+    it.skipIf(!harness.name.startsWith("s3"))("two uploads started at the same moment: exactly one proceeds, the other exits 1 naming it", async () => {
+      const dir = scratch.dir("one-writer-race");
+      equalFilesTree(dir, FILES, fileSize);
+      const key = harness.freshKey("one-writer-race");
+      const destination = harness.cli(key);
+      const args = ["upload", dir, destination.url, "--part-size", String(partSize), "--concurrency", "1", ...destination.args];
+      const runs = [CliProcess.start(args, destination.env), CliProcess.start(args, destination.env)];
+      const exits = await Promise.all(runs.map((r) => r.exited));
+      const winner = exits.findIndex((e) => e.code === 0);
+      expect(exits.map((e) => e.code).sort(), exits.map((e) => e.stderr).join("\n---\n")).toEqual([0, 1]);
+      expect(exits[winner]!.stdout).toContain("Upload complete");
+      expectRefusedBy(exits[1 - winner]!, runs[winner]!.pid);
+      await expectObjectIsTape(harness, key, await tapeFacts(dir));
+    });
+
     it("the lock of a SIGKILLed upload is taken over by the next run, which completes the object", async () => {
       const dir = scratch.dir("one-writer-kill");
       equalFilesTree(dir, FILES, fileSize);

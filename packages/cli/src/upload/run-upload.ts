@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import {
+  IndexExistsError,
   IndexNotFoundError,
   openTape,
   record,
@@ -66,10 +67,17 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
   } catch (err) {
     if (!(err instanceof IndexNotFoundError)) throw err;
   }
-  const result = await record(run.dir, {
-    ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
-    ...(indexPath !== undefined ? { indexPath } : {}),
-  });
+  let result;
+  try {
+    result = await record(run.dir, {
+      ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
+      ...(indexPath !== undefined ? { indexPath } : {}),
+    });
+  } catch (err) {
+    // Another run of the same upload recorded it meanwhile (the tape's lock kept the two apart): use that recording.
+    if (err instanceof IndexExistsError) return;
+    throw err;
+  }
   process.stdout.write(describeRecording(path.resolve(run.dir), result));
 }
 
