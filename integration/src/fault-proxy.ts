@@ -1,7 +1,8 @@
-import { Agent, createServer, request, type ClientRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ArmedRule, errorReply, pickFault, type DropResponseFault, type FaultKind, type FaultRule, type ResetFault, type StallFault } from "./fault-rules.js";
 import { LOOPBACK } from "./ports.js";
+import { resetConnection, stallBody, swallowAnswer } from "./fault-silence.js";
 
 export type { DownFault, DropResponseFault, FaultFilter, FaultKind, FaultRule, ResetFault, StallFault, StatusFault } from "./fault-rules.js";
 
@@ -42,11 +43,6 @@ function resetPoint(req: IncomingMessage, rule: ResetFault): number {
   return req.headers["transfer-encoding"] ? 1 : 0;
 }
 
-function resetConnection(req: IncomingMessage): void {
-  // RST instead of FIN, so the client sees ECONNRESET like a real network failure.
-  if (!req.socket.destroyed) req.socket.resetAndDestroy();
-}
-
 function injectReset(req: IncomingMessage, rule: ResetFault): void {
   const after = resetPoint(req, rule);
   if (after <= 0) return resetConnection(req);
@@ -57,31 +53,6 @@ function injectReset(req: IncomingMessage, rule: ResetFault): void {
   });
   // A body shorter than `after` is reset once fully read.
   req.once("end", () => resetConnection(req));
-}
-
-/** Passes on the first `afterBytes` of the body, then stops reading: the rest stays with the client. */
-function stallBody(req: IncomingMessage, upstreamReq: ClientRequest, afterBytes: number): void {
-  let passed = 0;
-  const onData = (chunk: Buffer) => {
-    const room = afterBytes - passed;
-    if (room > 0) upstreamReq.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
-    passed += chunk.length;
-    if (passed >= afterBytes) {
-      req.off("data", onData);
-      req.pause();
-    }
-  };
-  if (afterBytes <= 0) return void req.pause();
-  req.on("data", onData);
-}
-
-/** The upstream answered; the client is not told: reset, or silence on an open connection (a stall after the server acted). */
-function swallowAnswer(req: IncomingMessage, upstreamRes: IncomingMessage, fault: StallFault | DropResponseFault): void {
-  upstreamRes.resume();
-  const silent = fault.action === "stall" || fault.silent === true;
-  upstreamRes.once("end", () => {
-    if (!silent) resetConnection(req);
-  });
 }
 
 function injectStatus(req: IncomingMessage, res: ServerResponse, status: number, code?: string, message?: string): void {
