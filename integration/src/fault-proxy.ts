@@ -1,9 +1,10 @@
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ArmedRule, errorReply, pickFault, type FaultKind, type FaultRule, type ResetFault } from "./fault-rules.js";
+import { ArmedRule, errorReply, pickFault, type DropResponseFault, type FaultKind, type FaultRule, type ResetFault, type StallFault } from "./fault-rules.js";
 import { LOOPBACK } from "./ports.js";
+import { resetConnection, stallBody, swallowAnswer } from "./fault-silence.js";
 
-export type { DownFault, FaultFilter, FaultKind, FaultRule, ResetFault, StatusFault } from "./fault-rules.js";
+export type { DownFault, DropResponseFault, FaultFilter, FaultKind, FaultRule, ResetFault, StallFault, StatusFault } from "./fault-rules.js";
 
 export interface FaultProxyStats {
   /** Requests received (faulted or not). */
@@ -31,7 +32,7 @@ export interface FaultProxy {
 }
 
 function emptyStats(): FaultProxyStats {
-  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0 }, upstreamErrors: 0 };
+  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0, stall: 0, "drop-response": 0 }, upstreamErrors: 0 };
 }
 
 /** Default reset point: mid-body, so the upload really is cut off halfway. */
@@ -40,11 +41,6 @@ function resetPoint(req: IncomingMessage, rule: ResetFault): number {
   const length = Number(req.headers["content-length"] ?? NaN);
   if (Number.isFinite(length)) return Math.floor(length / 2);
   return req.headers["transfer-encoding"] ? 1 : 0;
-}
-
-function resetConnection(req: IncomingMessage): void {
-  // RST instead of FIN, so the client sees ECONNRESET like a real network failure.
-  if (!req.socket.destroyed) req.socket.resetAndDestroy();
 }
 
 function injectReset(req: IncomingMessage, rule: ResetFault): void {
@@ -89,7 +85,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let rules: ArmedRule[] = [];
   let stats = emptyStats();
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  /**
+   * Passes the request on. `fault`: a stall (the body is cut after `afterBytes` and nothing is
+   * answered) or a dropped response (the answer is read from the upstream and never passed on).
+   */
+  const forward = (req: IncomingMessage, res: ServerResponse, fault?: StallFault | DropResponseFault) => {
     stats.forwarded++;
     const upstreamReq = request({
       protocol: upstream.protocol,
@@ -116,6 +116,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     };
     upstreamReq.on("error", upstreamFailed);
     upstreamReq.once("response", (upstreamRes) => {
+      if (fault) return swallowAnswer(req, upstreamRes, fault);
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.rawHeaders);
       // pipe() gives backpressure; a response cut off upstream must cut off the client too.
       upstreamRes.pipe(res);
@@ -125,7 +126,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       });
     });
     // pipe() rather than pipeline(): on an upstream error the client must still get a 502, not a torn socket.
-    req.pipe(upstreamReq);
+    if (fault?.action === "stall" && fault.afterBytes !== undefined) stallBody(req, upstreamReq, fault.afterBytes);
+    else req.pipe(upstreamReq);
     // The client gave up (or was reset): abandon the upstream exchange as well.
     res.on("error", () => upstreamReq.destroy());
     res.once("close", () => {
@@ -150,6 +152,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           return injectReset(req, fault);
         case "status":
           return injectStatus(req, res, fault.status ?? 503, fault.code, fault.message);
+        case "stall":
+        case "drop-response":
+          return forward(req, res, fault);
       }
     },
   );

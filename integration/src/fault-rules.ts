@@ -33,7 +33,30 @@ export interface DownFault extends FaultFilter {
   action: "down";
 }
 
-export type FaultRule = ResetFault | StatusFault | DownFault;
+/**
+ * Forward the request, then go silent: the server gets the headers and the
+ * first `afterBytes` of the body, the proxy stops reading the rest, and the
+ * client never hears back on a connection that stays open (a server that
+ * accepted a request and hung). Only the client's idle timeout ends it.
+ */
+export interface StallFault extends FaultFilter {
+  action: "stall";
+  /** Body bytes passed on before the silence. Default: the whole body (the server then waits for nothing, the client for an answer). */
+  afterBytes?: number;
+}
+
+/**
+ * Let the request reach the server and drop its answer: the server acts on
+ * it (stores the part, completes the upload, commits the block list) and the
+ * client never learns. With `silent`, the connection then stays open with
+ * nothing said; otherwise it is reset.
+ */
+export interface DropResponseFault extends FaultFilter {
+  action: "drop-response";
+  silent?: boolean;
+}
+
+export type FaultRule = ResetFault | StatusFault | DownFault | StallFault | DropResponseFault;
 export type FaultKind = FaultRule["action"];
 
 /** A rule with its counters; replaced wholesale by setFaults() so counting restarts. */

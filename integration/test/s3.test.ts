@@ -16,6 +16,7 @@ import {
   ListMultipartUploadsCommand,
   ListPartsCommand,
   S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import {
   abortUpload,
@@ -24,6 +25,7 @@ import {
   TargetError,
   uploadStatus,
   uploadTape,
+  type CreationProof,
   type RetryPolicy,
   type UploadContext,
   type UploadOptions,
@@ -261,8 +263,8 @@ describe("an upload the server created but the index never recorded", () => {
   function failingAfterCreate(t: S3Target, created: string[], failure: () => Error): S3Target {
     let failed = false;
     const wrapper = Object.create(t) as S3Target;
-    wrapper.createUpload = async (ctx: UploadContext) => {
-      const uploadId = await t.createUpload(ctx);
+    wrapper.createUpload = async (ctx: UploadContext, proof?: CreationProof) => {
+      const uploadId = await t.createUpload(ctx, proof);
       if (failed) return uploadId;
       failed = true;
       created.push(uploadId);
@@ -290,6 +292,26 @@ describe("an upload the server created but the index never recorded", () => {
     await expectObjectIsTape(key, dir);
     expect(await pendingUploads(neighbour)).toEqual([theirs]);
     await admin.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: neighbour, UploadId: theirs }));
+  });
+
+  it("another writer's upload of the same key, begun in the clean-up window, survives the clean-up; ours is aborted", async () => {
+    const dir = treeOfTapeSize(2 * PART);
+    const key = freshKey("second-writer");
+    const orphans: string[] = [];
+    const killed = failingAfterCreate(target(key), orphans, () => new Error("killed right after CreateMultipartUpload"));
+    await expect(uploadTape(dir, killed, { retry: FAST_RETRY })).rejects.toThrow("killed");
+    // A second writer (another machine, another index) starts a multipart upload of the same key, with a part, moments later.
+    const theirs = (await admin.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }))).UploadId!;
+    await admin.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId: theirs, PartNumber: 1, Body: Buffer.alloc(1024, 7) }));
+    expect((await pendingUploads(key)).sort()).toEqual([...orphans, theirs].sort());
+
+    const result = await upload(dir, key).run;
+    expect(result).toMatchObject({ status: "completed", unrecorded: { discarded: orphans } });
+    await expectObjectIsTape(key, dir);
+    expect(await pendingUploads(key), "the second writer's upload is still there").toEqual([theirs]);
+    const parts = await admin.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId: theirs }));
+    expect(parts.Parts?.map((p) => p.PartNumber)).toEqual([1]);
+    await admin.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId: theirs }));
   });
 
   it("a CreateMultipartUpload whose answer was lost is sent again, and the upload the first one made is aborted at once", async () => {

@@ -151,7 +151,7 @@ describe("MinIO", () => {
       { action: "reset", method: "PUT", everyNth: 2, limit: 1 },
     ]);
     await roundTrip(client, "via-proxy.bin");
-    expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0 });
+    expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0, stall: 0, "drop-response": 0 });
     expect(proxy.stats.requests).toBe(4); // 3 PUT attempts + 1 GET
     expect(proxy.stats.forwarded).toBe(2);
     expect(proxy.stats.upstreamErrors).toBe(0);
@@ -270,7 +270,7 @@ describe("Azurite", () => {
         { action: "reset", method: "PUT", everyNth: 2, limit: 1 },
       ]);
       await blob.upload(body, body.length);
-      expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0 });
+      expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0, stall: 0, "drop-response": 0 });
       expect((await blob.downloadToBuffer()).equals(body)).toBe(true);
     } finally {
       await proxy.stop();

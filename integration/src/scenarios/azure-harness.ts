@@ -33,6 +33,8 @@ function viaProxy(blobEndpoint: string, proxyEndpoint: string): string {
 
 /** Put Block (`comp=block`) only: Put Block List and reads stay clean unless a scenario says otherwise. */
 const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]comp=block(&|$)/ };
+/** Put Block List. */
+const FINAL_STEP = { method: "PUT", pathPattern: /[?&]comp=blocklist(&|$)/ };
 
 class AzureHarness implements TargetHarness {
   readonly name = "azure";
@@ -51,7 +53,7 @@ class AzureHarness implements TargetHarness {
     },
     !externalAccountIsHttps(),
   );
-  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, FINAL_STEP);
   private readonly keys = new FreshKeys("-");
 
   setup(): Promise<void> {
@@ -79,6 +81,7 @@ class AzureHarness implements TargetHarness {
       connectionString: this.connectionString({ viaProxy: options.viaProxy }),
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
   }
 

@@ -23,6 +23,8 @@ function externalEndpointIsHttps(): boolean {
 
 /** Part uploads are JSON API media uploads (POST /upload/storage/v1/b/<bucket>/o); compose, list and delete stay clean. */
 const PART_UPLOADS = { method: "POST", pathPattern: /^\/upload\/storage\/v1\/b\/[^/]+\/o\?/ };
+/** The compose of the parts into the final object (one compose for up to 32 parts). */
+const FINAL_STEP = { method: "POST", pathPattern: /\/compose(\?|$)/ };
 
 class GcsHarness implements TargetHarness {
   readonly name = "gcs";
@@ -42,7 +44,7 @@ class GcsHarness implements TargetHarness {
     },
     !externalEndpointIsHttps(),
   );
-  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, FINAL_STEP);
   private readonly keys = new FreshKeys();
 
   setup(): Promise<void> {
@@ -64,6 +66,7 @@ class GcsHarness implements TargetHarness {
       apiEndpoint: this.served.endpoint({ viaProxy: options.viaProxy }),
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
   }
 

@@ -11,6 +11,8 @@ export interface MakeTargetOptions {
   readonly viaProxy?: boolean;
   /** Override limits (e.g. a small maxParts to test "tape too large"). */
   readonly limits?: Partial<TargetLimits>;
+  /** The target's idle timeout per request (see each target's idleTimeoutMs); the target's default when absent. */
+  readonly idleTimeoutMs?: number;
 }
 
 export interface CliDestination {
@@ -67,8 +69,14 @@ export type BadTarget = Target | ExpectedFailure;
 
 export interface FaultRule {
   readonly everyNth: number;
-  readonly action: "reset" | "status";
+  readonly action: "reset" | "status" | "stall" | "drop-response";
   readonly status?: number;
+  /** Stop firing after this many faults. */
+  readonly limit?: number;
+  /** stall: body bytes passed on before the silence (default: all). */
+  readonly afterBytes?: number;
+  /** drop-response: keep the connection open and silent instead of resetting it. */
+  readonly silent?: boolean;
   readonly method?: string;
   readonly pathPattern?: RegExp;
 }
@@ -77,10 +85,12 @@ export interface FaultControl {
   setFaults(rules: readonly FaultRule[]): void;
   clearFaults(): void;
   /** Faults injected so far, by kind. */
-  injected(): { reset: number; status: number };
+  injected(): { reset: number; status: number; stall: number; "drop-response": number };
   /**
    * Which requests upload a part, so the suite can aim faults at them. Default: method "PUT", any path.
    * (S3 UploadPart and Azure Put Block are PUTs; a target that sends parts otherwise says so here.)
    */
   readonly partUploads?: Pick<FaultRule, "method" | "pathPattern">;
+  /** The request that completes an upload (S3 CompleteMultipartUpload, Azure Put Block List, GCS compose), when known. */
+  readonly finalStep?: Pick<FaultRule, "method" | "pathPattern">;
 }

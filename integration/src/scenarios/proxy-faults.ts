@@ -7,6 +7,7 @@ export class ProxyFaults implements FaultControl {
     private readonly proxy: () => FaultProxy,
     /** The requests that carry one part to this service; other requests stay clean unless a rule says otherwise. */
     readonly partUploads: { readonly method: string; readonly pathPattern: RegExp },
+    readonly finalStep?: { readonly method: string; readonly pathPattern: RegExp },
   ) {}
 
   setFaults(rules: readonly FaultRule[]): void {
@@ -17,8 +18,8 @@ export class ProxyFaults implements FaultControl {
     this.proxy().clearFaults();
   }
 
-  injected(): { reset: number; status: number } {
-    const { reset, status } = this.proxy().stats.faults;
-    return { reset, status };
+  injected(): { reset: number; status: number; stall: number; "drop-response": number } {
+    const { reset, status, stall } = this.proxy().stats.faults;
+    return { reset, status, stall, "drop-response": this.proxy().stats.faults["drop-response"] };
   }
 }

@@ -48,6 +48,8 @@ export async function createBucketWhenReady(client: S3Client, bucket: string, ti
 
 /** UploadPart only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean. */
 const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
+/** CompleteMultipartUpload: `POST ...?uploadId=...` (CreateMultipartUpload is `POST ...?uploads`). */
+const FINAL_STEP = { method: "POST", pathPattern: /[?&]uploadId=/ };
 
 class S3Harness implements TargetHarness {
   readonly name: string;
@@ -64,7 +66,7 @@ class S3Harness implements TargetHarness {
     },
     !externalEndpointIsHttps(),
   );
-  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, FINAL_STEP);
   private readonly keys = new FreshKeys();
 
   /** `checksum`: the part checksum every target and CLI run of this harness uses (the target's default when absent). */
@@ -103,6 +105,7 @@ class S3Harness implements TargetHarness {
       ...this.connection({ endpoint: this.served.endpoint({ viaProxy: options.viaProxy }) }),
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
   }
 

@@ -15,6 +15,9 @@ import { changedFileScenarios } from "./suite/changed-file.js";
 import type { SuiteContext } from "./suite/context.js";
 import { faultScenarios } from "./suite/faults.js";
 import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
+import { oneWriterScenarios } from "./suite/one-writer.js";
+import { stallScenarios } from "./suite/stalls.js";
+import { chaosScenarios } from "./suite/chaos.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -42,5 +45,8 @@ export function runScenarioSuite(harness: TargetHarness): void {
     badInputScenarios(context);
     resumeScenarios(context);
     alreadyCompleteScenarios(context);
+    oneWriterScenarios(context);
+    stallScenarios(context);
+    chaosScenarios(context);
   });
 }

@@ -18,6 +18,8 @@ import {
   type Target,
   type TargetLimits,
   type UploadContext,
+  type Progress,
+  withIdleTimeout,
 } from "@tartape/core";
 import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
 import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
@@ -41,6 +43,11 @@ export interface AzureTargetOptions extends AzureConnectionOptions {
    * staged stay uncommitted until Azure discards them (7 days) or the blob is next committed.
    */
   readonly deleteBlobOnAbort?: boolean;
+  /**
+   * A request that makes no progress this long (nothing sent, no answer) is given up and sent again.
+   * Default 0: none of tartape's own (the connection's own timeouts apply, as before).
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** Blob metadata naming the tape a committed blob holds (metadata names must be C# identifiers: no hyphen). */
@@ -65,6 +72,7 @@ export class AzureTarget implements Target {
   private readonly account: string;
   private readonly endpoint: string;
   private readonly deleteBlobOnAbort: boolean;
+  private readonly idleTimeoutMs: number | undefined;
 
   constructor(options: AzureTargetOptions) {
     const containerProblem = containerNameProblem(options.container);
@@ -81,6 +89,7 @@ export class AzureTarget implements Target {
     this.partSize = options.partSize;
     this.limits = { ...AZURE_LIMITS, ...options.limits };
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
+    this.idleTimeoutMs = options.idleTimeoutMs;
   }
 
   /** Where the finished blob lives, without any SAS token. */
@@ -92,10 +101,15 @@ export class AzureTarget implements Target {
     return { action, targetId: this.id, account: this.account, container: this.container, endpoint: this.endpoint };
   }
 
-  /** Runs one SDK call and turns its failure into a typed error. */
-  private async call<T>(action: string, request: () => Promise<T>): Promise<T> {
+  /** One SDK request under the idle timeout: it gets the signal to pass on, and a way to report progress. */
+  private timed<T>(action: string, signal: AbortSignal, request: (signal: AbortSignal, progress: Progress) => Promise<T>): Promise<T> {
+    return withIdleTimeout(this.idleTimeoutMs, signal, `${action} of ${this.id}`, request);
+  }
+
+  /** Runs one SDK call under the idle timeout and turns its failure into a typed error. */
+  private async call<T>(action: string, signal: AbortSignal, request: (signal: AbortSignal, progress: Progress) => Promise<T>): Promise<T> {
     try {
-      return await request();
+      return await this.timed(action, signal, request);
     } catch (err) {
       throw mapAzureError(err, this.where(action));
     }
@@ -104,7 +118,7 @@ export class AzureTarget implements Target {
   /** The committed blob's properties, or null when no blob is committed under this name. */
   private async propertiesOrNull(action: string, signal: AbortSignal): Promise<BlobGetPropertiesResponse | null> {
     try {
-      return await this.blockBlob.getProperties({ abortSignal: signal });
+      return await this.timed(action, signal, (s) => this.blockBlob.getProperties({ abortSignal: s }));
     } catch (err) {
       if (errorCodeOf(err) === "BlobNotFound") return null;
       throw mapAzureError(err, this.where(action));
@@ -115,7 +129,7 @@ export class AzureTarget implements Target {
   private async stagedBlocks(uploadId: string, signal: AbortSignal): Promise<ServerPart[]> {
     let list;
     try {
-      list = await this.blockBlob.getBlockList("uncommitted", { abortSignal: signal });
+      list = await this.timed("listing the staged blocks", signal, (s) => this.blockBlob.getBlockList("uncommitted", { abortSignal: s }));
     } catch (err) {
       // No blob and no staged block at all.
       if (errorCodeOf(err) === "BlobNotFound") return [];
@@ -150,8 +164,8 @@ export class AzureTarget implements Target {
     // Put Block needs the MD5 up front, so the part is read twice: once to hash it, once to send it.
     const md5 = await body.digest("md5", ctx.signal);
     ctx.signal.throwIfAborted();
-    const response = await this.call(`staging block ${part.number}`, () =>
-      this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, abortSignal: ctx.signal }),
+    const response = await this.call(`staging block ${part.number}`, ctx.signal, (signal, progress) =>
+      this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, abortSignal: signal, onProgress: progress }),
     );
     // The service verified the MD5 before answering; an echo (Azure sends one, Azurite does not) must match too.
     if (response.contentMD5 && !Buffer.from(response.contentMD5).equals(md5)) {
@@ -167,13 +181,13 @@ export class AzureTarget implements Target {
       return { blockId, size: p.size };
     });
     // Idempotent: retried after a lost response, the same ids are found among the committed blocks.
-    await this.call("committing the block list", () =>
+    await this.call("committing the block list", ctx.signal, (signal) =>
       this.blockBlob.commitBlockList(
         expected.map((b) => b.blockId),
-        { metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint }, blobHTTPHeaders: { blobContentType: TAR_CONTENT_TYPE }, abortSignal: ctx.signal },
+        { metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint }, blobHTTPHeaders: { blobContentType: TAR_CONTENT_TYPE }, abortSignal: signal },
       ),
     );
-    const committed = await this.call("reading back the committed block list", () => this.blockBlob.getBlockList("committed", { abortSignal: ctx.signal }));
+    const committed = await this.call("reading back the committed block list", ctx.signal, (signal) => this.blockBlob.getBlockList("committed", { abortSignal: signal }));
     verifyCommittedBlocks(this.id, committed.committedBlocks ?? [], committed.blobContentLength, expected, ctx.totalSize);
     return { size: ctx.totalSize, ...(committed.etag ? { etag: committed.etag } : {}), location: this.location };
   }
@@ -198,11 +212,9 @@ export class AzureTarget implements Target {
     if ((await this.stagedBlocks(uploadId, ctx.signal)).length === 0) return;
     let emptyBlobEtag: string | undefined;
     try {
-      const committed = await this.blockBlob.commitBlockList([], {
-        conditions: { ifNoneMatch: "*" },
-        metadata: { [ABORT_MARKER_METADATA]: uploadId },
-        abortSignal: ctx.signal,
-      });
+      const committed = await this.timed(action, ctx.signal, (signal) =>
+        this.blockBlob.commitBlockList([], { conditions: { ifNoneMatch: "*" }, metadata: { [ABORT_MARKER_METADATA]: uploadId }, abortSignal: signal }),
+      );
       emptyBlobEtag = committed.etag;
     } catch (err) {
       const code = errorCodeOf(err);
@@ -215,7 +227,7 @@ export class AzureTarget implements Target {
 
   private async deleteIfUnchanged(etag: string | undefined, action: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.blockBlob.delete({ ...(etag ? { conditions: { ifMatch: etag } } : {}), abortSignal: signal });
+      await this.timed(action, signal, (s) => this.blockBlob.delete({ ...(etag ? { conditions: { ifMatch: etag } } : {}), abortSignal: s }));
     } catch (err) {
       const code = errorCodeOf(err);
       // Already gone, or replaced by another writer since: not ours to delete any more.

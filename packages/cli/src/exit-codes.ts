@@ -27,6 +27,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TAPE_TOO_LARGE",
   "TARGET_URL_INVALID",
   "UPLOAD_OPTIONS_CHANGED",
+  "INDEX_UNWRITABLE",
 ]);
 
 /** The shell's convention for a process ended by a signal: 128 + its number. */

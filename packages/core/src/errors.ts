@@ -26,7 +26,11 @@ export type ErrorCode =
   | "TARGET_AUTH"
   | "TARGET_UNREACHABLE"
   | "TARGET_URL_INVALID"
-  | "TARGET_ERROR";
+  | "TARGET_ERROR"
+  | "TAPE_LOCKED"
+  | "INDEX_DAMAGED"
+  | "INDEX_UNWRITABLE"
+  | "DISK_FULL";
 
 export class TartapeError extends Error {
   readonly code: ErrorCode;
@@ -170,4 +174,52 @@ export function describeCause(cause: unknown): string {
   if (cause && typeof cause === "object" && "code" in cause && typeof cause.code === "string") return cause.code;
   if (cause instanceof Error) return cause.message;
   return String(cause);
+}
+
+/** Who holds a tape lock, as far as its lock file says. */
+export interface LockHolderInfo {
+  readonly pid: number;
+  readonly host: string;
+  readonly since: string;
+  readonly purpose?: string;
+}
+
+export class TapeLockedError extends TartapeError {
+  constructor(readonly lockPath: string, readonly holder: LockHolderInfo | undefined) {
+    const who = holder
+      ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}${holder.purpose ? `, ${holder.purpose}` : ""}`
+      : "a process that is still writing the lock file";
+    super(
+      "TAPE_LOCKED",
+      `Another tartape process is writing this tape (${who}; lock ${lockPath}). Nothing was changed. ` +
+        "Wait for it to finish (or stop it), then run the same command again; a lock left by a process that died is taken over automatically.",
+    );
+  }
+}
+
+export class IndexDamagedError extends TartapeError {
+  constructor(readonly indexPath: string, detail: string, recovery: string, options?: { cause?: unknown }) {
+    super("INDEX_DAMAGED", `The index ${indexPath} ${detail} ${recovery}`, options);
+  }
+}
+
+export class IndexUnwritableError extends TartapeError {
+  constructor(readonly indexPath: string, cause: unknown) {
+    super(
+      "INDEX_UNWRITABLE",
+      `Cannot write the index ${indexPath} (${describeCause(cause)}): its folder is read-only or not yours. ` +
+        "Keep the index somewhere writable with --index <path> (library: indexPath), e.g. --index ~/tartape-indexes/<name>.db.",
+      { cause },
+    );
+  }
+}
+
+export class DiskFullError extends TartapeError {
+  constructor(readonly where: string, readonly what: string, cause: unknown) {
+    super(
+      "DISK_FULL",
+      `No space left on the device holding ${where} (${what}). Free some space there and run the same command again: it resumes where it stopped.`,
+      { cause },
+    );
+  }
 }

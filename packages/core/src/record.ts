@@ -14,6 +14,8 @@ import { scanCompact, type SkippedEntry } from "./scan/scan.js";
 import { writeCommonHeader } from "./tar/common-header.js";
 import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
+import { LOCK_SUFFIX, withTapeLock } from "./lock/tape-lock.js";
+import { indexFailure, indexIsDamaged, setDamagedIndexAside } from "./index/index-errors.js";
 
 export interface RecordOptions {
   /** Replaces the default exclude list (names matched with shell wildcards). */
@@ -57,7 +59,7 @@ function indexFiles(indexPath: string): Set<string> {
     return new Set(); // its folder does not exist yet, so neither does anything in it
   }
   const base = path.join(dir, path.basename(indexPath));
-  return new Set(["", "-wal", "-shm", "-journal"].map((suffix) => base + suffix));
+  return new Set(["", "-wal", "-shm", "-journal", LOCK_SUFFIX].map((suffix) => base + suffix));
 }
 
 /** The stamp an earlier recording left in the index, if any; an index that cannot be read has none. */
@@ -74,7 +76,14 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(dir));
   // Refuse before the scan, which can take minutes, when the answer is already known.
   // The index file exists, so opening it creates no folder and leaves the root's mtime alone.
-  if (!options.overwrite && fs.existsSync(indexPath)) TapeIndex.forRecording(indexPath, false).close();
+  const place = { dir: path.resolve(dir), indexPath, defaultIndexPath: defaultIndexPath(dir) };
+  if (!options.overwrite && fs.existsSync(indexPath)) {
+    try {
+      TapeIndex.forRecording(indexPath, false).close();
+    } catch (err) {
+      throw indexFailure(place, err);
+    }
+  }
   // Scan before the index folder exists: creating it changes the root's mtime.
   // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
   // What creating the index folder did to its parent's mtime, noted by the recording that created it.
@@ -156,14 +165,24 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
     }
   }
 
+  // The folder stamp is taken before the lock, which may create the index's folder.
   const creating = beforeCreating(path.dirname(indexPath));
-  const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
-  if (creating) stamp = afterCreating(creating);
-  try {
-    const extra: Record<string, string> = stamp ? { [FOLDER_STAMP_META]: JSON.stringify(stamp) } : {};
-    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes }, extra);
-  } finally {
-    index.close();
-  }
+  // The scan only read; writing the index is what another writer of the tape must not overlap
+  // (an upload reads entries while it runs), so the lock is taken here, after the scan.
+  await withTapeLock(indexPath, `recording ${root}`, async () => {
+    let index: TapeIndex | undefined;
+    try {
+      // Recording again is the way out of a damaged index: the damaged file is kept aside, not written over.
+      if (options.overwrite && indexIsDamaged(indexPath)) setDamagedIndexAside(indexPath);
+      index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
+      if (creating) stamp = afterCreating(creating);
+      const extra: Record<string, string> = stamp ? { [FOLDER_STAMP_META]: JSON.stringify(stamp) } : {};
+      index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes }, extra);
+    } catch (err) {
+      throw indexFailure(place, err);
+    } finally {
+      index?.close();
+    }
+  });
   return { indexPath, fingerprint, totalSize, entryCount: count, skipped: scan.skipped, excluded: scan.excluded };
 }

@@ -8,6 +8,7 @@ export * from "./errors.js";
 export { OPTION_WORDS, type OptionName } from "./option-words.js";
 export { UploadOptionsChangedError, libraryOptionWords, type OptionDifference, type OptionWords } from "./upload-options-error.js";
 export type { TapeEntry, TapeEvent, EntryKind } from "./types.js";
+export { withTapeLock, acquireTapeLock, lockPathFor, TapeLock, type LockOptions } from "./lock/tape-lock.js";
 export { record, defaultIndexPath, type RecordOptions, type RecordResult } from "./record.js";
 export { DEFAULT_EXCLUDES, INDEX_DIR_NAME } from "./scan/exclude.js";
 export type { SkippedEntry } from "./scan/scan.js";

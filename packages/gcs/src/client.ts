@@ -46,7 +46,8 @@ function isGoogleHost(url: URL): boolean {
   return url.hostname === "googleapis.com" || url.hostname.endsWith(".googleapis.com");
 }
 
-export function createStorage(options: GcsConnectionOptions): Storage {
+/** `timeoutMs`: how long one JSON API request may take before the library gives it up (default: the library's). */
+export function createStorage(options: GcsConnectionOptions, timeoutMs?: number): Storage {
   const requested = options.apiEndpoint ?? (process.env[EMULATOR_HOST_ENV] || undefined);
   const endpoint = requested === undefined ? undefined : parseEndpoint(requested).href.replace(/\/+$/, "");
   const storage = new Storage({
@@ -54,6 +55,7 @@ export function createStorage(options: GcsConnectionOptions): Storage {
     ...(endpoint ? { apiEndpoint: endpoint, useAuthWithCustomEndpoint: options.useAuthWithCustomEndpoint ?? isGoogleHost(new URL(endpoint)) } : {}),
     // The driver retries every call with its own backoff, and a part with a fresh stream; client retries would stack on top.
     retryOptions: { autoRetry: false },
+    ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}),
   });
   // With STORAGE_EMULATOR_HOST set, the library sends JSON API calls to that host without the
   // /storage/v1 path (fake-gcs-server answers 404) and ignores apiEndpoint for them; the endpoint

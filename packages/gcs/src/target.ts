@@ -19,6 +19,7 @@ import {
   type Target,
   type TargetLimits,
   type UploadContext,
+  withIdleTimeout,
 } from "@tartape/core";
 import { createStorage, describeEndpoint, endpointQualifier, type GcsConnectionOptions } from "./client.js";
 import { planComposeTree } from "./compose-plan.js";
@@ -57,7 +58,10 @@ export interface GcsTargetOptions extends GcsConnectionOptions {
   readonly storage?: Storage;
   /** Override the limits, e.g. to test plans with tiny parts. */
   readonly limits?: Partial<TargetLimits>;
-  /** A part upload whose connection is silent this long (nothing sent, no answer) is given up and retried. Default 120 s. */
+  /**
+   * A request that makes no progress this long (a part upload whose connection is silent: nothing sent,
+   * no answer; any other call that has not answered) is given up and retried. Default 120 s.
+   */
   readonly idleTimeoutMs?: number;
 }
 
@@ -85,14 +89,15 @@ export class GcsTarget implements Target {
     checkGcsLocation(options);
     this.bucketName = options.bucket;
     this.key = options.key;
-    this.storage = options.storage ?? createStorage(options);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    // The library's own per-request timeout ends a request the idle timeout gave up on.
+    this.storage = options.storage ?? createStorage(options, this.idleTimeoutMs);
     // Two services never share upload state: a custom endpoint is part of the identity.
     this.id = `gs://${this.bucketName}/${this.key}${endpointQualifier(this.storage.apiEndpoint)}`;
     this.endpoint = describeEndpoint(this.storage.apiEndpoint);
     this.partSize = options.partSize;
     this.limits = { ...GCS_LIMITS, ...options.limits };
     this.bucket = this.storage.bucket(this.bucketName);
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
   private get location(): string {
@@ -110,10 +115,10 @@ export class GcsTarget implements Target {
     }
   }
 
-  /** Runs one call, mapping its failure; an abort passes through as it is. */
+  /** Runs one call under the idle timeout, mapping its failure; an abort passes through as it is. */
   private async call<T>(operation: string, ctx: UploadContext, work: () => Promise<T>): Promise<T> {
     try {
-      return await work();
+      return await withIdleTimeout(this.idleTimeoutMs, ctx.signal, `${operation} of ${this.location}`, () => work());
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       throw toTargetError(err, { operation, bucket: this.bucketName, key: this.key, endpoint: this.endpoint });

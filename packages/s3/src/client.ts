@@ -16,7 +16,14 @@ export interface S3ConnectionOptions {
   readonly credentials?: S3Credentials;
   /** Address buckets as `endpoint/bucket/key`. Default: true with a custom endpoint (no bucket DNS there), false for AWS. */
   readonly forcePathStyle?: boolean;
+  /**
+   * A request whose connection is silent this long (nothing sent, no answer) is given up, and the
+   * driver sends it again. Inactivity, not total time: a large part may take long. Default 120 s.
+   */
+  readonly idleTimeoutMs?: number;
 }
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
 /** The SDK warns on the console whenever a streaming request fails; tartape reports those failures itself. */
 const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -38,7 +45,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     requestHandler: {
       connectionTimeout: 10_000,
       // Inactivity, not total time: a 5 GiB part may take long, but a socket silent this long is dead.
-      socketTimeout: 120_000,
+      socketTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     },
     logger: silentLogger,
   });

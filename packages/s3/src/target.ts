@@ -28,6 +28,7 @@ import {
   type Target,
   type TargetLimits,
   type TargetObject,
+  type CreationProof,
   type UnrecordedCreation,
   type UploadContext,
 } from "@tartape/core";
@@ -37,12 +38,13 @@ import { checkCrc32Available, checksumOfKind, DEFAULT_S3_CHECKSUM, isBase64Crc32
 import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
+import { MARKER_PART_NUMBER, storeMarker } from "./ownership-marker.js";
 import { checkS3Location } from "./url.js";
 
 const MiB = 1024 * 1024;
 
-/** S3's multipart limits (MinIO's are the same). */
-export const S3_LIMITS: TargetLimits = { minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: 10_000 };
+/** S3's multipart limits (MinIO's are the same), but for the last part number, which holds the ownership marker. */
+export const S3_LIMITS: TargetLimits = { minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: MARKER_PART_NUMBER - 1 };
 
 /** Object metadata that ties the finished object to the tape it holds. */
 const FINGERPRINT_METADATA = "tartape-fingerprint";
@@ -125,7 +127,7 @@ export class S3Target implements Target {
     return toTargetError(err, ctx);
   }
 
-  async createUpload(ctx: UploadContext): Promise<string> {
+  async createUpload(ctx: UploadContext, proof?: CreationProof): Promise<string> {
     const out = await this.client
       .send(
         new CreateMultipartUploadCommand({
@@ -141,7 +143,20 @@ export class S3Target implements Target {
         throw this.failure(err, "CreateMultipartUpload");
       });
     if (!out.UploadId) throw new TargetError("TARGET_ERROR", `${this.endpoint} started a multipart upload of ${this.location} but returned no upload id.`, { retryable: true });
+    if (proof) {
+      try {
+        await storeMarker(this.markerScope(ctx), out.UploadId, proof.nonce);
+      } catch (err) {
+        // The driver records the id in a moment; without a marker an upload left unrecorded is only
+        // ever left alone (it holds no part), never taken for another's. Stopping is another matter.
+        if (ctx.signal.aborted) throw this.failure(err, "UploadPart", out.UploadId);
+      }
+    }
     return out.UploadId;
+  }
+
+  private markerScope(ctx: UploadContext) {
+    return { client: this.client, bucket: this.bucket, key: this.key, checksum: this.checksum, signal: ctx.signal };
   }
 
   async listParts(uploadId: string, ctx: UploadContext): Promise<ServerPart[] | null> {
@@ -314,7 +329,7 @@ export class S3Target implements Target {
   /** Uploads of this key created while the driver was creating one, whose ids it never recorded (see unrecorded-uploads.ts). */
   async abortUnrecorded(ctx: UploadContext, creation: UnrecordedCreation): Promise<string[]> {
     const failure = (err: unknown, operation: string, uploadId?: string) => this.failure(err, operation, uploadId);
-    return abortUnrecordedUploads({ client: this.client, bucket: this.bucket, key: this.key, signal: ctx.signal, failure }, creation);
+    return abortUnrecordedUploads({ ...this.markerScope(ctx), failure }, creation);
   }
 
   async findCompleted(ctx: UploadContext): Promise<CompletedObject | null> {

@@ -2,16 +2,16 @@
  * Multipart uploads of the key that CreateMultipartUpload started but whose
  * ids the index never recorded (a run killed at that moment, or an answer lost
  * and the call sent again). ListMultipartUploads gives each upload's key, id
- * and initiation time, not the metadata set at create time, so the tape's
- * fingerprint cannot single them out; the time does: an upload of this very
- * key, initiated while the driver was creating one and unknown to the index,
- * is taken for one of ours. Another writer's upload of the same key begun in
- * that window would be aborted too; two writers of one key clobber each other
- * anyway.
+ * and initiation time, not the metadata set at create time: the time narrows
+ * the candidates to uploads of this very key initiated while the driver was
+ * creating one, and the marker part (ownership-marker.ts) proves which of them
+ * are ours. Only those are aborted: another writer's upload of the same key,
+ * begun in the same window, carries no marker of ours and is left alone.
  */
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from "@aws-sdk/client-s3";
 import { TargetError, type UnrecordedCreation } from "@tartape/core";
 import { isS3Error } from "./errors.js";
+import { holdsMarker, type MarkerScope } from "./ownership-marker.js";
 
 /**
  * How far the server's Initiated time may lie from this machine's clock
@@ -21,7 +21,7 @@ import { isS3Error } from "./errors.js";
  */
 export const INITIATED_TOLERANCE_MS = (15 * 60 + 120) * 1000;
 
-export interface UploadScope {
+export interface UploadScope extends MarkerScope {
   readonly client: S3Client;
   readonly bucket: string;
   readonly key: string;
@@ -63,9 +63,18 @@ export async function unrecordedUploads(scope: UploadScope, creation: Unrecorded
   }
 }
 
-/** Aborts the uploads `creation` may have left unrecorded; returns their ids. */
+/** Aborts the uploads `creation` left unrecorded, those that hold its marker; returns their ids. */
 export async function abortUnrecordedUploads(scope: UploadScope, creation: UnrecordedCreation): Promise<string[]> {
-  const ids = await unrecordedUploads(scope, creation);
+  const ids: string[] = [];
+  for (const uploadId of await unrecordedUploads(scope, creation)) {
+    let ours: boolean;
+    try {
+      ours = await holdsMarker(scope, uploadId, creation.nonce);
+    } catch (err) {
+      throw scope.failure(err, "ListParts", uploadId);
+    }
+    if (ours) ids.push(uploadId);
+  }
   for (const uploadId of ids) {
     try {
       await scope.client.send(new AbortMultipartUploadCommand({ Bucket: scope.bucket, Key: scope.key, UploadId: uploadId }), { abortSignal: scope.signal });

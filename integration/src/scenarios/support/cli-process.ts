@@ -62,6 +62,19 @@ export class CliProcess {
     return !this.done && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** SIGSTOP: the process stays alive (and keeps what it holds) but does nothing until resume(). */
+  pause(): void {
+    if (this.running) this.child.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    if (this.running) this.child.kill("SIGCONT");
+  }
+
   /** SIGKILL: no cleanup handlers run, as in a crash or an OOM kill. */
   kill(): void {
     if (this.running) this.child.kill("SIGKILL");

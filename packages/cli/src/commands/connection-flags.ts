@@ -1,6 +1,7 @@
 /** The flags that say how to reach a destination, shared by `upload` and `abort`. */
 import type { Command } from "commander";
 import type { ConnectionOptions } from "../targets/connection-options.js";
+import { parseSeconds } from "../parse/seconds.js";
 
 export interface ConnectionFlags {
   readonly endpoint?: string;
@@ -8,6 +9,7 @@ export interface ConnectionFlags {
   readonly region?: string;
   readonly connectionString?: string;
   readonly checksum?: string;
+  readonly idleTimeout?: string;
 }
 
 export function addConnectionFlags(command: Command): Command {
@@ -16,7 +18,8 @@ export function addConnectionFlags(command: Command): Command {
     .option("--path-style", "S3: address buckets as <endpoint>/<bucket> (the default with a custom endpoint)")
     .option("--region <region>", "S3 region (default $AWS_REGION)")
     .option("--checksum <kind>", "S3: what each part carries for the server to check: crc32 (the default: a CRC32 trailer, one read and little CPU; AWS, MinIO) or md5 (Content-MD5, for S3-compatible servers that refuse CRC32 trailers)")
-    .option("--connection-string <string>", "Azure Storage connection string (default $AZURE_STORAGE_CONNECTION_STRING, which keeps it out of `ps`)");
+    .option("--connection-string <string>", "Azure Storage connection string (default $AZURE_STORAGE_CONNECTION_STRING, which keeps it out of `ps`)")
+    .option("--idle-timeout <seconds>", "give up (and send again) a request that makes no progress this long: a server that went silent (default: 120 for S3 and GCS, none of tartape's own for Azure and files)");
 }
 
 export function connectionOptions(flags: ConnectionFlags, partSize?: number): ConnectionOptions {
@@ -27,5 +30,6 @@ export function connectionOptions(flags: ConnectionFlags, partSize?: number): Co
     pathStyle: flags.pathStyle,
     connectionString: flags.connectionString,
     checksum: flags.checksum,
+    idleTimeoutMs: flags.idleTimeout !== undefined ? parseSeconds(flags.idleTimeout, "--idle-timeout") * 1000 : undefined,
   };
 }

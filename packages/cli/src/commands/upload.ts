@@ -29,6 +29,7 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
     ["--checksum", flags.checksum],
     ["--event-log", flags.eventLog],
     ["--index", flags.index],
+    ["--idle-timeout", flags.idleTimeout],
   ];
   for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
   if (flags.pathStyle) args.push("--path-style");

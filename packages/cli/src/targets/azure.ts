@@ -10,6 +10,7 @@ export async function azureTargetFromUrl(url: string, options: ConnectionOptions
     container,
     blob,
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     // Absent: the target explains which credentials it needs.
     ...(connectionString !== undefined ? { connectionString } : {}),
   });

@@ -12,6 +12,8 @@ export interface ConnectionOptions {
   readonly connectionString?: string | undefined;
   /** S3 part checksum, `md5` or `crc32` (`--checksum`); checked by the S3 target. */
   readonly checksum?: string | undefined;
+  /** Idle timeout per request in milliseconds (`--idle-timeout`, given in seconds); the target's default when absent. */
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 /** The environment variables the providers read; `process.env` unless a caller passes its own. */

@@ -13,6 +13,7 @@ export async function gcsTargetFromUrl(url: string, options: ConnectionOptions, 
     bucket,
     key,
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(apiEndpoint !== undefined ? { apiEndpoint } : {}),
     ...(projectId !== undefined ? { projectId } : {}),
   });

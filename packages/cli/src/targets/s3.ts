@@ -15,6 +15,7 @@ export async function s3TargetFromUrl(url: string, options: ConnectionOptions, e
     bucket,
     key,
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(region !== undefined ? { region } : {}),
     // Without both keys the SDK's own chain (profile, instance role, ...) decides.

@@ -34,7 +34,10 @@ export async function targetFromUrl(url: string, options: ConnectionOptions = {}
   refuseForeignFlags(url, destination.kind, options);
   switch (destination.kind) {
     case "file":
-      return fileTarget(destination.path, options.partSize !== undefined ? { partSize: options.partSize } : {});
+      return fileTarget(destination.path, {
+        ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      });
     case "s3":
       return s3TargetFromUrl(destination.url, options, env);
     case "az":

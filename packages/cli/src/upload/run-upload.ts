@@ -6,6 +6,7 @@
  */
 import path from "node:path";
 import {
+  IndexExistsError,
   IndexNotFoundError,
   openTape,
   record,
@@ -68,11 +69,18 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
     if (!(err instanceof IndexNotFoundError)) throw err;
   }
   recordingNotice(path.resolve(run.dir), process.stderr);
-  const result = await record(run.dir, {
-    leaveOut: run.target.isOwnFile?.bind(run.target),
-    ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
-    ...(indexPath !== undefined ? { indexPath } : {}),
-  });
+  let result;
+  try {
+    result = await record(run.dir, {
+      leaveOut: run.target.isOwnFile?.bind(run.target),
+      ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
+      ...(indexPath !== undefined ? { indexPath } : {}),
+    });
+  } catch (err) {
+    // Another run of the same upload recorded it meanwhile (the tape's lock kept the two apart): use that recording.
+    if (err instanceof IndexExistsError) return;
+    throw err;
+  }
   process.stdout.write(describeRecording(path.resolve(run.dir), result));
 }
 

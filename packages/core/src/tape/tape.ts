@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { NotADirectoryError, OffsetOutOfRangeError, SourceNotFoundError } from "../errors.js";
 import { TapeIndex, type TapeMeta } from "../index/tape-index.js";
+import { indexFailure } from "../index/index-errors.js";
 import { defaultIndexPath } from "../record.js";
 import type { TapeEntry, TapeEvent } from "../types.js";
 import { DEFAULT_CHUNK_SIZE, readTapeRange } from "./reader.js";
@@ -149,7 +150,15 @@ export function openTape(dir: string, options: OpenTapeOptions = {}): Tape {
   assertDirectory(root);
   // Compared as the recording stored it: every symbolic link in the path resolved.
   const realRoot = fs.realpathSync(root);
-  return new Tape(root, TapeIndex.open(path.resolve(options.indexPath ?? defaultIndexPath(root)), { root: realRoot }));
+  const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(root));
+  let index: TapeIndex | undefined;
+  try {
+    index = TapeIndex.open(indexPath, { root: realRoot });
+    return new Tape(root, index);
+  } catch (err) {
+    index?.close();
+    throw indexFailure({ dir: root, indexPath, defaultIndexPath: defaultIndexPath(root) }, err);
+  }
 }
 
 export function assertDirectory(dir: string): void {

@@ -7,7 +7,8 @@
 import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
-import { IntegrityMismatchError, TargetError } from "../errors.js";
+import { DiskFullError, IntegrityMismatchError, TargetError, type TartapeError } from "../errors.js";
+import { withIdleTimeout, type Progress } from "./idle-timeout.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
 export interface FileTargetOptions {
@@ -15,6 +16,11 @@ export interface FileTargetOptions {
   readonly partSize?: number;
   /** Override the limits, e.g. to mimic a cloud service in tests. */
   readonly limits?: Partial<TargetLimits>;
+  /**
+   * A part whose writes make no progress this long (a hung network file system) is given up and
+   * written again. Default: none, as a local disk needs none.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 export const FILE_TARGET_LIMITS: TargetLimits = { minPartSize: 4096, maxPartSize: 5 * 1024 ** 3, maxParts: 10_000 };
@@ -31,7 +37,15 @@ function md5Range(fd: number, start: number, end: number): Buffer {
   return hash.digest();
 }
 
-function fsError(what: string, err: unknown): TargetError {
+/** A write that failed because the destination's disk is full: not worth a retry, worth a rerun once there is room. */
+function diskFull(destination: string, err: unknown): DiskFullError | undefined {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" ? new DiskFullError(destination, "the destination", err) : undefined;
+}
+
+function fsError(what: string, err: unknown, destination?: string): TartapeError {
+  const full = destination !== undefined ? diskFull(destination, err) : undefined;
+  if (full) return full;
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return new TargetError("TARGET_NOT_FOUND", `${what}: the folder does not exist. Create it first.`, { cause: err });
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") return new TargetError("TARGET_AUTH", `${what}: permission denied.`, { cause: err });
@@ -53,12 +67,14 @@ export class FileTarget implements Target {
   readonly limits: TargetLimits;
   readonly path: string;
   private realDir: string | undefined;
+  private readonly idleTimeoutMs: number | undefined;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };
+    this.idleTimeoutMs = options.idleTimeoutMs;
   }
 
   /** The destination and its partial files (`.{name}.{fingerprint 12 hex}.partial`), wherever the folder really is. */
@@ -81,7 +97,7 @@ export class FileTarget implements Target {
     try {
       fs.writeFileSync(this.partialPath(uploadId), "");
     } catch (err) {
-      throw fsError(`Cannot write next to ${this.path}`, err);
+      throw fsError(`Cannot write next to ${this.path}`, err, this.path);
     }
     return uploadId;
   }
@@ -110,6 +126,12 @@ export class FileTarget implements Target {
   }
 
   async uploadPart(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
+    return withIdleTimeout(this.idleTimeoutMs, ctx.signal, `Writing part ${part.number} of ${this.path}`, (signal, progress) =>
+      this.writePart(uploadId, part, body, signal, progress),
+    );
+  }
+
+  private async writePart(uploadId: string, part: PartSpec, body: PartBody, signal: AbortSignal, progress: Progress): Promise<PartReceipt> {
     const handle = await fs.promises.open(this.partialPath(uploadId), "r+").catch((err: unknown) => {
       throw (err as NodeJS.ErrnoException).code === "ENOENT"
         ? new TargetError("TARGET_NOT_FOUND", `The partial file of upload ${uploadId} is gone; run again to start a new upload.`, { cause: err })
@@ -119,19 +141,22 @@ export class FileTarget implements Target {
     let position = part.start;
     try {
       for await (const chunk of body.open()) {
-        ctx.signal.throwIfAborted();
+        signal.throwIfAborted();
         const buf = chunk as Buffer;
         hash.update(buf);
         let written = 0;
         while (written < buf.length) {
           const { bytesWritten } = await handle.write(buf, written, buf.length - written, position + written);
           written += bytesWritten;
+          progress();
         }
         position += buf.length;
       }
       if (position !== part.end) throw new IntegrityMismatchError(`Part ${part.number} had ${position - part.start} bytes, expected ${part.size}.`);
       // Durable before acknowledged: the index records the part as soon as this returns.
       await handle.datasync();
+    } catch (err) {
+      throw diskFull(this.path, err) ?? err;
     } finally {
       await handle.close();
     }
@@ -140,6 +165,14 @@ export class FileTarget implements Target {
   }
 
   async complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject> {
+    try {
+      return this.completeFile(uploadId, parts, ctx);
+    } catch (err) {
+      throw diskFull(this.path, err) ?? err;
+    }
+  }
+
+  private completeFile(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): CompletedObject {
     const partial = this.partialPath(uploadId);
     const fd = fs.openSync(partial, "r+");
     const composite = createHash("md5");

@@ -1,7 +1,10 @@
 /** Looking at and discarding the uploads recorded in a tape's index. */
+import fs from "node:fs";
 import path from "node:path";
+import { withTapeLock } from "../lock/tape-lock.js";
+import { indexFailure } from "../index/index-errors.js";
 import { defaultIndexPath } from "../record.js";
-import { openTape } from "../tape/tape.js";
+import { assertDirectory, openTape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import { discardUnrecorded } from "./unrecorded.js";
@@ -105,6 +108,18 @@ export interface AbortResult {
  */
 export async function abortUpload(dir: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal } = {}): Promise<AbortResult> {
   const root = path.resolve(dir);
+  assertDirectory(root);
+  const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(root));
+  // No lock folder is made for an index that does not exist: openTape says so.
+  if (!fs.existsSync(indexPath)) openTape(root, { indexPath }).close();
+  try {
+    return await withTapeLock(indexPath, `abort of the upload to ${target.id}`, () => abortHoldingLock(root, target, options));
+  } catch (err) {
+    throw indexFailure({ dir: root, indexPath, defaultIndexPath: defaultIndexPath(root) }, err);
+  }
+}
+
+async function abortHoldingLock(root: string, target: Target, options: IndexLocation & { retry?: RetryPolicy; signal?: AbortSignal }): Promise<AbortResult> {
   const tape = openTape(root, { indexPath: options.indexPath ?? defaultIndexPath(root) });
   try {
     const unrecorded = await discardUnrecorded(tape, target, options.retry, options.signal);

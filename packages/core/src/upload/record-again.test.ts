@@ -1,4 +1,3 @@
-import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { record } from "../record.js";
@@ -10,7 +9,8 @@ describe("an interrupted upload, then record --force of the unchanged tree", () 
   it("resumes: the tape recorded again is the same tape", async () => {
     const dir = path.join(tempDir(), "src");
     writeFile(path.join(dir, "data.bin"), Buffer.alloc(64 * 1024, 3));
-    // Seconds away from now: creating .tartape in it moves the root's mtime to another second.
+    // Seconds away from now: creating .tartape in it would move the root's mtime to another second
+    // (the tape lock puts it back; the recorded folder stamp covers a root where that failed).
     setMtime(dir, 1_000_000_000);
     const dest = path.join(tempDir(), "out.tar");
     const controller = new AbortController();
@@ -21,7 +21,6 @@ describe("an interrupted upload, then record --force of the unchanged tree", () 
         onEvent: (e) => e.type === "part-done" && controller.abort(new Error("stop")),
       }),
     ).rejects.toMatchObject({ code: "UPLOAD_ABORTED" });
-    expect(fs.statSync(dir).mtimeMs).not.toBe(1_000_000_000_000);
 
     await record(dir, { overwrite: true });
     const resumed = await uploadTape(dir, fileTarget(dest, { partSize: 8192 }));

@@ -71,8 +71,18 @@ export interface TargetObject {
   readonly options: Readonly<Record<string, string>>;
 }
 
+/**
+ * What lets a target prove later that an upload is this index's own: a nonce
+ * derived from the intent the index wrote before createUpload was called. A
+ * target that may need to find its unrecorded uploads again (S3) stores it
+ * with the upload (see abortUnrecorded).
+ */
+export interface CreationProof {
+  readonly nonce: string;
+}
+
 /** A createUpload whose result the index may never have recorded: when it ran, and which uploads must stay. */
-export interface UnrecordedCreation {
+export interface UnrecordedCreation extends CreationProof {
   /** Just before the first attempt, by this machine's clock. */
   readonly startedAt: Date;
   /** Just before the last attempt began, by this machine's clock. */
@@ -108,8 +118,8 @@ export interface Target {
    */
   isOwnFile?(realPath: string): boolean;
 
-  /** Starts a new multipart upload and returns its id. */
-  createUpload(ctx: UploadContext): Promise<string>;
+  /** Starts a new multipart upload and returns its id; `proof` is given when the driver may have to find it again unrecorded. */
+  createUpload(ctx: UploadContext, proof?: CreationProof): Promise<string>;
   /**
    * The parts the server holds for this upload, or null when the upload no
    * longer exists (aborted, expired, completed by someone else).
@@ -133,8 +143,10 @@ export interface Target {
   /**
    * Optional: discards uploads that createUpload started on the server during
    * `creation` but whose ids never reached the index (the process died before
-   * recording it, or an answer was lost and the call sent again). Returns the
-   * ids discarded; idempotent. Only a target whose createUpload makes a
+   * recording it, or an answer was lost and the call sent again), and only
+   * those it can prove are this index's own (they carry `creation.nonce`):
+   * another writer's upload of the same destination is never touched. Returns
+   * the ids discarded; idempotent. Only a target whose createUpload makes a
    * server-side object with an id of the server's choosing needs it (S3). The
    * others leave nothing the next createUpload does not reuse: Azure and GCS
    * derive the upload id from the fingerprint and create nothing on the server

@@ -5,11 +5,23 @@
  * later means the server may hold an upload nobody would finish or abort (on
  * S3, invisible parts that cost money), which the target is asked to discard.
  */
+import { createHash } from "../hash.js";
+import type { UploadIntent } from "../index/tape-index.js";
 import type { PartPlan } from "./plan.js";
 import type { Tape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import type { Target, UploadContext } from "./target.js";
+
+/**
+ * The nonce of an intent: a digest of what the index wrote before
+ * createUpload was called (target, fingerprint, the intent's row id and its
+ * start to the millisecond), so it is found again from the index alone and
+ * another writer of the same destination (another index) never has it.
+ */
+export function intentNonce(intent: Pick<UploadIntent, "id" | "targetId" | "fingerprint" | "startedAt">): string {
+  return createHash("sha256").update(`${intent.targetId}\n${intent.fingerprint}\n${intent.id}\n${intent.startedAt}`).digest("hex").slice(0, 32);
+}
 
 export interface CreatedUpload {
   readonly uploadId: string;
@@ -22,12 +34,14 @@ export async function createAndRecord(tape: Tape, target: Target, plan: PartPlan
   const facts = { targetId: target.id, fingerprint: tape.fingerprint, partSize: plan.partSize, partCount: plan.partCount, totalSize: tape.totalSize };
   // A target that cannot find unrecorded uploads gains nothing from an intent.
   const intent = target.abortUnrecorded ? tape.index.recordIntent(facts) : undefined;
+  const written = intent !== undefined ? tape.index.intents(target.id).find((i) => i.id === intent) : undefined;
+  const proof = written !== undefined ? { nonce: intentNonce(written) } : undefined;
   let attempts = 0;
   const uploadId = await withRetry(
     (attempt) => {
       attempts = attempt;
       if (intent !== undefined && attempt > 1) tape.index.touchIntent(intent);
-      return target.createUpload(ctx);
+      return target.createUpload(ctx, proof);
     },
     retry,
     { signal: ctx.signal },
@@ -54,7 +68,7 @@ export async function discardUnrecorded(tape: Tape, target: Target, retry: Retry
   for (const intent of intents) {
     if (target.abortUnrecorded) {
       const ctx = uploadContext(tape, intent, signal);
-      const creation = { startedAt: new Date(intent.startedAt), lastAttemptAt: new Date(intent.lastAttemptAt), keep };
+      const creation = { startedAt: new Date(intent.startedAt), lastAttemptAt: new Date(intent.lastAttemptAt), keep, nonce: intentNonce(intent) };
       discarded.push(...(await withRetry(() => target.abortUnrecorded!(ctx, creation), retry, { signal })));
     }
     tape.index.forgetIntent(intent.id);

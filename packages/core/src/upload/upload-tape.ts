@@ -123,7 +123,8 @@ function receiptOf(p: PartRecord): PartReceipt {
   return { number: p.number, size: p.end - p.start, etag: p.etag, checksum: p.checksum };
 }
 
-export async function uploadTape(dir: string, target: Target, options: UploadOptions = {}): Promise<UploadResult> {
+/** The upload itself; `uploadTape` (guarded-upload.ts) runs it under the tape's lock. */
+export async function uploadTapeHoldingLock(dir: string, target: Target, options: UploadOptions): Promise<UploadResult> {
   const root = path.resolve(dir);
   const emit = (e: UploadEvent) => options.onEvent?.(e);
   const concurrency = options.concurrency ?? 4;
@@ -383,3 +384,5 @@ async function startUpload(
   if (unsettled) await cleanup.run(tape, ctx.signal);
   return uploadId;
 }
+
+export { uploadTape } from "./guarded-upload.js";
