@@ -23,7 +23,12 @@ export type ErrorCode =
   | "TARGET_AUTH"
   | "TARGET_UNREACHABLE"
   | "TARGET_URL_INVALID"
-  | "TARGET_ERROR";
+  | "TARGET_ERROR"
+  // Reading a tape back (remote/errors.ts).
+  | "OBJECT_CHANGED"
+  | "CATALOG_INVALID"
+  | "ENTRY_NOT_FOUND"
+  | "NOT_A_FILE";
 
 export class TartapeError extends Error {
   readonly code: ErrorCode;

@@ -8,6 +8,8 @@ import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
 import { IntegrityMismatchError, TargetError } from "../errors.js";
+import { fileRemoteObjects } from "../remote/file-source.js";
+import type { RemoteObjects } from "../remote/source.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
 export interface FileTargetOptions {
@@ -31,7 +33,7 @@ function md5Range(fd: number, start: number, end: number): Buffer {
   return hash.digest();
 }
 
-function fsError(what: string, err: unknown): TargetError {
+export function fsError(what: string, err: unknown): TargetError {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === "ENOENT" || code === "ENOTDIR") return new TargetError("TARGET_NOT_FOUND", `${what}: the folder does not exist. Create it first.`, { cause: err });
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") return new TargetError("TARGET_AUTH", `${what}: permission denied.`, { cause: err });
@@ -43,9 +45,12 @@ export class FileTarget implements Target {
   readonly partSize: number | undefined;
   readonly limits: TargetLimits;
   readonly path: string;
+  /** The finished file read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
+    this.remote = fileRemoteObjects(this.path);
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };

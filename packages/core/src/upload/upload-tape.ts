@@ -17,6 +17,7 @@ import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
+import { partDigestTap, publishCatalog, type CatalogOutcome } from "../catalog/publish.js";
 import { createAndRecord, UnrecordedCleanup, type UnrecordedReport } from "./unrecorded.js";
 import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } from "./target.js";
 
@@ -78,6 +79,8 @@ export interface UploadResult {
    * answer lost and the call sent again): what looking for those found.
    */
   readonly unrecorded?: UnrecordedReport;
+  /** The catalog next to the object (docs/catalog-format.md): written by this call, already there, or not kept by this target. */
+  readonly catalog?: CatalogOutcome;
 }
 
 /** Tapes this call recorded itself: a restart need not record them again. */
@@ -147,7 +150,7 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
           "so the parts already uploaded belong to another tape. Run again with restart: true (CLI: --restart) to abort that upload and start over.",
       );
     }
-    if (state?.status === "completed") return withReport(alreadyComplete(tape, target, state));
+    if (state?.status === "completed") return withReport(await withCatalog(tape, target, alreadyComplete(tape, target, state), options));
 
     // Parts uploaded earlier are only valid if no file changed since recording.
     const changed = await changedPaths(tape);
@@ -164,10 +167,16 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       tape = await openOrRecord(root, options, emit, true);
     }
 
-    return withReport(await runUpload(tape, target, state, options, emit, cleanup));
+    return withReport(await withCatalog(tape, target, await runUpload(tape, target, state, options, emit, cleanup), options));
   } finally {
     tape.close();
   }
+}
+
+/** Writes the catalog once the object is complete; an object found complete keeps a matching catalog already there. */
+async function withCatalog(tape: Tape, target: Target, result: UploadResult, options: UploadOptions): Promise<UploadResult> {
+  const mode = result.status === "completed" ? "always" : "if-missing";
+  return { ...result, catalog: await publishCatalog(tape, target, { mode, retry: options.retry, signal: options.signal }) };
 }
 
 function alreadyComplete(tape: Tape, target: Target, state: UploadRecord): UploadResult {
@@ -259,7 +268,8 @@ async function runUpload(
 
   const uploadOne = async (spec: PartSpec): Promise<void> => {
     const volume = volumes[spec.number - 1]!;
-    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n));
+    const digests = partDigestTap(index, target, tape.fingerprint, spec);
+    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n), digests.onChunk);
     try {
       const receipt = await withRetry(
         async (attempt) => {
@@ -279,6 +289,7 @@ async function runUpload(
         throw new IntegrityMismatchError(`${target.id} acknowledged part ${receipt.number} of ${receipt.size} bytes for part ${spec.number} of ${spec.size} bytes.`);
       }
       // Only now, after the server's acknowledgement, does the part count as uploaded.
+      digests.save();
       index.recordPart(target.id, { number: spec.number, start: spec.start, end: spec.end, etag: receipt.etag, checksum: receipt.checksum });
       done.set(spec.number, receipt);
       bytesUploaded += spec.size;
