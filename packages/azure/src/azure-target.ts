@@ -14,6 +14,7 @@ import {
   type PartBody,
   type PartReceipt,
   type PartSpec,
+  type RemoteObjects,
   type ServerPart,
   type Target,
   type TargetLimits,
@@ -24,6 +25,7 @@ import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
 import { blobNameProblem, containerNameProblem } from "./azure-url.js";
 import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 import { AZURE_LIMITS } from "./limits.js";
+import { azureRemoteObjects } from "./azure-source.js";
 import { verifyCommittedBlocks } from "./verify-commit.js";
 
 export interface AzureTargetOptions extends AzureConnectionOptions {
@@ -65,6 +67,8 @@ export class AzureTarget implements Target {
   private readonly account: string;
   private readonly endpoint: string;
   private readonly deleteBlobOnAbort: boolean;
+  /** The committed blob read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(options: AzureTargetOptions) {
     const containerProblem = containerNameProblem(options.container);
@@ -81,6 +85,7 @@ export class AzureTarget implements Target {
     this.partSize = options.partSize;
     this.limits = { ...AZURE_LIMITS, ...options.limits };
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
+    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service });
   }
 
   /** Where the finished blob lives, without any SAS token. */

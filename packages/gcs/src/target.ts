@@ -14,6 +14,7 @@ import {
   type PartBody,
   type PartReceipt,
   type PartSpec,
+  type RemoteObjects,
   type ServerPart,
   type Target,
   type TargetLimits,
@@ -31,6 +32,7 @@ import { uploadObject } from "./part-upload.js";
 import type { StoredObject } from "./stored-object.js";
 import { partName, partNumberOf, temporaryRoot, uploadPrefix } from "./temporary-names.js";
 import { checkGcsLocation } from "./url.js";
+import { gcsRemoteObjects } from "./source.js";
 
 /** Custom metadata that ties the final object to the tape it holds. */
 export const FINGERPRINT_METADATA = "tartape-fingerprint";
@@ -79,6 +81,8 @@ export class GcsTarget implements Target {
   readonly endpoint: string;
   private readonly bucket: Bucket;
   private readonly idleTimeoutMs: number;
+  /** The composed object read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(options: GcsTargetOptions) {
     checkGcsLocation(options);
@@ -92,6 +96,7 @@ export class GcsTarget implements Target {
     this.limits = { ...GCS_LIMITS, ...options.limits };
     this.bucket = this.storage.bucket(this.bucketName);
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.remote = gcsRemoteObjects({ bucket: this.bucketName, key: this.key, storage: this.storage });
   }
 
   private get location(): string {

@@ -22,6 +22,7 @@ import {
   type CompletedObject,
   type PartBody,
   type PartReceipt,
+  type RemoteObjects,
   type PartSpec,
   type ServerPart,
   type Target,
@@ -36,6 +37,7 @@ import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
 import { checkS3Location } from "./url.js";
+import { s3RemoteObjects } from "./source.js";
 
 const MiB = 1024 * 1024;
 
@@ -91,6 +93,8 @@ export class S3Target implements Target {
   /** How messages name the server: the endpoint URL or "AWS S3". */
   readonly endpoint: string;
   readonly checksum: S3Checksum;
+  /** The finished object read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(options: S3TargetOptions) {
     checkS3Location(options);
@@ -107,6 +111,7 @@ export class S3Target implements Target {
     this.limits = { ...S3_LIMITS, ...options.limits };
     this.client = options.client ?? createS3Client(options);
     this.endpoint = describeEndpoint(options, options.client !== undefined);
+    this.remote = s3RemoteObjects({ bucket: this.bucket, key: this.key }, { client: this.client, endpoint: this.endpoint });
   }
 
   private get location(): string {
