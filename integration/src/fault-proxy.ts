@@ -1,9 +1,10 @@
+import { Transform } from "node:stream";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ArmedRule, errorReply, pickFault, type FaultKind, type FaultRule, type ResetFault } from "./fault-rules.js";
 import { LOOPBACK } from "./ports.js";
 
-export type { DownFault, FaultFilter, FaultKind, FaultRule, ResetFault, StatusFault } from "./fault-rules.js";
+export type { DownFault, FaultFilter, FaultKind, FaultRule, FlipFault, ResetFault, StatusFault } from "./fault-rules.js";
 
 export interface FaultProxyStats {
   /** Requests received (faulted or not). */
@@ -14,6 +15,8 @@ export interface FaultProxyStats {
   faults: Record<FaultKind, number>;
   /** Forwarded requests that failed between proxy and upstream (answered 502 or dropped). */
   upstreamErrors: number;
+  /** Response body bytes passed back to clients: what reading costs. */
+  responseBytes: number;
 }
 
 export interface FaultProxy {
@@ -31,7 +34,7 @@ export interface FaultProxy {
 }
 
 function emptyStats(): FaultProxyStats {
-  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0 }, upstreamErrors: 0 };
+  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0, flip: 0 }, upstreamErrors: 0, responseBytes: 0 };
 }
 
 /** Default reset point: mid-body, so the upload really is cut off halfway. */
@@ -73,6 +76,21 @@ function injectStatus(req: IncomingMessage, res: ServerResponse, status: number,
   }
 }
 
+/** Passes bytes through, the one at `at` inverted. */
+function flipByte(at: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (at >= seen && at < seen + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[at - seen] = chunk[at - seen]! ^ 0xff;
+      }
+      seen += chunk.length;
+      callback(null, chunk);
+    },
+  });
+}
+
 /**
  * Starts an HTTP proxy on loopback in front of `upstreamUrl` that injects faults deterministically
  * (by request count). Requests are forwarded byte-for-byte in their headers, Host included, so
@@ -89,7 +107,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let rules: ArmedRule[] = [];
   let stats = emptyStats();
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  /** `flipAt`: the response body byte to flip, for a flip fault. */
+  const forward = (req: IncomingMessage, res: ServerResponse, flipAt?: number) => {
     stats.forwarded++;
     const upstreamReq = request({
       protocol: upstream.protocol,
@@ -117,8 +136,10 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     upstreamReq.on("error", upstreamFailed);
     upstreamReq.once("response", (upstreamRes) => {
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.rawHeaders);
+      upstreamRes.on("data", (chunk: Buffer) => (stats.responseBytes += chunk.length));
       // pipe() gives backpressure; a response cut off upstream must cut off the client too.
-      upstreamRes.pipe(res);
+      if (flipAt === undefined) upstreamRes.pipe(res);
+      else upstreamRes.pipe(flipByte(flipAt)).pipe(res);
       upstreamRes.on("error", () => res.destroy());
       upstreamRes.once("close", () => {
         if (!upstreamRes.complete) res.destroy();
@@ -150,6 +171,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           return injectReset(req, fault);
         case "status":
           return injectStatus(req, res, fault.status ?? 503, fault.code, fault.message);
+        case "flip":
+          return forward(req, res, fault.atByte ?? 0);
       }
     },
   );

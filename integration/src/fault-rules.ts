@@ -33,7 +33,14 @@ export interface DownFault extends FaultFilter {
   action: "down";
 }
 
-export type FaultRule = ResetFault | StatusFault | DownFault;
+/** Forward the request, but flip one byte of the response body: stored data damaged while its object's identity stays. */
+export interface FlipFault extends FaultFilter {
+  action: "flip";
+  /** Which byte of the response body to flip (XOR 0xff). Default 0. */
+  atByte?: number;
+}
+
+export type FaultRule = ResetFault | StatusFault | DownFault | FlipFault;
 export type FaultKind = FaultRule["action"];
 
 /** A rule with its counters; replaced wholesale by setFaults() so counting restarts. */

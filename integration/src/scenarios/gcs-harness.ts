@@ -42,7 +42,8 @@ class GcsHarness implements TargetHarness {
     },
     !externalEndpointIsHttps(),
   );
-  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS);
+  // Media downloads only (alt=media): a metadata GET of the same object answers JSON.
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, (segment) => new RegExp(`(/|%2F)${segment}\\?.*alt=media`));
   private readonly keys = new FreshKeys();
 
   setup(): Promise<void> {
@@ -65,6 +66,10 @@ class GcsHarness implements TargetHarness {
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     });
+  }
+
+  async putObject(key: string, bytes: Buffer): Promise<void> {
+    await this.served.get().client.file(key).save(bytes, { resumable: false });
   }
 
   async readObject(key: string): Promise<Buffer | null> {

@@ -33,6 +33,14 @@ export interface TargetHarness {
   /** A fresh, empty destination name (bucket/container exists; key is unique). */
   freshKey(label: string): string;
   makeTarget(key: string, options?: MakeTargetOptions): Target;
+  /** Stores `bytes` as the object `key` with the harness's own client (e.g. a tar made by GNU tar, as aws-cli would). */
+  putObject(key: string, bytes: Buffer): Promise<void>;
+  /**
+   * Targets without a network (no fault proxy): inverts the stored object's byte at `offset`
+   * in place and puts its mtime back, so its identity stays. Networked targets flip bytes
+   * of responses through the fault proxy instead.
+   */
+  corruptStoredByte?(key: string, offset: number): Promise<void>;
   /** The final object's bytes, or null when no final object exists. */
   readObject(key: string): Promise<Buffer | null>;
   /** Temporary objects, uncommitted blocks or partial files still present for this key (should be none after completion). */
@@ -65,7 +73,10 @@ export type BadTarget = Target | ExpectedFailure;
 
 export interface FaultRule {
   readonly everyNth: number;
-  readonly action: "reset" | "status";
+  /** "flip": forward, but invert one byte of the response body (`atByte`). */
+  readonly action: "reset" | "status" | "flip";
+  readonly atByte?: number;
+  readonly limit?: number;
   readonly status?: number;
   readonly method?: string;
   readonly pathPattern?: RegExp;
@@ -81,4 +92,6 @@ export interface FaultControl {
    * (S3 UploadPart and Azure Put Block are PUTs; a target that sends parts otherwise says so here.)
    */
   readonly partUploads?: Pick<FaultRule, "method" | "pathPattern">;
+  /** Which requests read the content of the object `key` (not its metadata, not its catalog), for faults aimed at them. */
+  objectReads(key: string): Pick<FaultRule, "method" | "pathPattern">;
 }

@@ -14,6 +14,7 @@ import { changedFileScenarios } from "./suite/changed-file.js";
 import type { SuiteContext } from "./suite/context.js";
 import { faultScenarios } from "./suite/faults.js";
 import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
+import { remoteReadScenarios } from "./suite/remote-read.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -40,5 +41,6 @@ export function runScenarioSuite(harness: TargetHarness): void {
     faultScenarios(context);
     badInputScenarios(context);
     resumeScenarios(context);
+    remoteReadScenarios(context);
   });
 }
