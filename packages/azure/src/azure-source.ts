@@ -72,7 +72,7 @@ export class AzureSource implements Source {
   }
 }
 
-/** A tape blob and its catalog blob beside it (`<blob>.tartape`), through one service client. */
+/** A tape blob and its catalog blob beside it (`<blob>.tartape-catalog`), through one service client. */
 export function azureRemoteObjects(options: AzureSourceOptions): RemoteObjects {
   const service = serviceClientFor(options);
   const container = service.getContainerClient(options.container);

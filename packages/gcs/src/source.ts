@@ -76,7 +76,7 @@ export class GcsSource implements Source {
   }
 }
 
-/** A tape object and its catalog beside it (`<key>.tartape`), through one client. */
+/** A tape object and its catalog beside it (`<key>.tartape-catalog`), through one client. */
 export function gcsRemoteObjects(options: GcsSourceOptions): RemoteObjects {
   const storage = options.storage ?? createStorage(options);
   const tape = new GcsSource({ ...options, storage });

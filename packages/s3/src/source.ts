@@ -93,7 +93,7 @@ export class S3Source implements Source {
   }
 }
 
-/** A tape object and its catalog beside it (`<key>.tartape`), sharing one client. */
+/** A tape object and its catalog beside it (`<key>.tartape-catalog`), sharing one client. */
 export function s3RemoteObjects(options: S3SourceOptions, shared?: { client: S3Client; endpoint: string }): RemoteObjects {
   const connection = shared ?? { client: options.client ?? createS3Client(options), endpoint: describeEndpoint(options, options.client !== undefined) };
   const tape = new S3Source(options, connection);

@@ -1,5 +1,5 @@
 /**
- * The catalog object `<key>.tartape` (docs/catalog-format.md): blocks of
+ * The catalog object `<key>.tartape-catalog` (docs/catalog-format.md): blocks of
  * entries sorted by path, a parts block, an index block, and a fixed-size
  * footer at the very end that points at the index. A reader fetches the tail,
  * then one block: a few ranged reads for any path of any tape.

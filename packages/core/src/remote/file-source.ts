@@ -60,7 +60,7 @@ export class FileSource implements Source {
   }
 }
 
-/** The file target's finished file and its catalog beside it (`<file>.tartape`). */
+/** The file target's finished file and its catalog beside it (`<file>.tartape-catalog`). */
 export function fileRemoteObjects(filePath: string): RemoteObjects {
   const catalogPath = filePath + CATALOG_SUFFIX;
   return {

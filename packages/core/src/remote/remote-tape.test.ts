@@ -30,7 +30,7 @@ async function uploaded(): Promise<{ root: string; file: string; location: Remot
   const file = path.join(tempDir(), "tape.tar");
   const result = await uploadTape(root, fileTarget(file, { partSize: PART }), { concurrency: 3 });
   expect(result.catalog).toBe("written");
-  return { root, file, location: { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape`) } };
+  return { root, file, location: { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape-catalog`) } };
 }
 
 async function all(entries: AsyncIterable<RemoteEntry>): Promise<RemoteEntry[]> {
@@ -118,7 +118,7 @@ describe("remote tape through its catalog (file target)", () => {
 
   it("refuses a damaged catalog", async () => {
     const { location, file } = await uploaded();
-    const catalog = `${file}.tartape`;
+    const catalog = `${file}.tartape-catalog`;
     const data = fs.readFileSync(catalog);
     data[10] = data[10]! ^ 1;
     fs.writeFileSync(catalog, data);
@@ -129,14 +129,14 @@ describe("remote tape through its catalog (file target)", () => {
     const { location, file } = await uploaded();
     await expect(getRemoteFile(location, "ds/nope")).rejects.toBeInstanceOf(RemoteEntryNotFoundError);
     await expect(getRemoteFile(location, "ds/sub")).rejects.toBeInstanceOf(NotAFileError);
-    const missing = { tape: new FileSource(`${file}.missing`), catalog: new FileSource(`${file}.missing.tartape`) };
+    const missing = { tape: new FileSource(`${file}.missing`), catalog: new FileSource(`${file}.missing.tartape-catalog`) };
     await expect(listRemote(missing)).rejects.toBeInstanceOf(RemoteObjectNotFoundError);
   });
 
   it("without a catalog, reads the tar headers and still gets files (unverified)", async () => {
     const { root, file } = await uploaded();
-    fs.rmSync(`${file}.tartape`);
-    const location = { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape`) };
+    fs.rmSync(`${file}.tartape-catalog`);
+    const location = { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape-catalog`) };
     const listing = await listRemote(location);
     expect(listing.catalogFound).toBe(false);
     const tape = openTape(root);
@@ -151,11 +151,11 @@ describe("remote tape through its catalog (file target)", () => {
 
   it("an upload found complete whose catalog is missing writes it", async () => {
     const { root, file } = await uploaded();
-    fs.rmSync(`${file}.tartape`);
+    fs.rmSync(`${file}.tartape-catalog`);
     const again = await uploadTape(root, fileTarget(file, { partSize: PART }));
     expect(again.status).toBe("already-complete");
     expect(again.catalog).toBe("written");
-    expect(fs.existsSync(`${file}.tartape`)).toBe(true);
+    expect(fs.existsSync(`${file}.tartape-catalog`)).toBe(true);
     const third = await uploadTape(root, fileTarget(file, { partSize: PART }));
     expect(third.catalog).toBe("present");
   });

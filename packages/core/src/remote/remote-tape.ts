@@ -17,7 +17,7 @@ export type RemoteEntry = CatalogEntry;
 export interface RemoteTapeLocation {
   /** The tape object. */
   readonly tape: Source;
-  /** Its catalog (`<key>.tartape`); null to read the tar headers instead. */
+  /** Its catalog (`<key>.tartape-catalog`); null to read the tar headers instead. */
   readonly catalog: Source | null;
 }
 

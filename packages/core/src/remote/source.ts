@@ -35,7 +35,7 @@ export interface Source {
 
 /**
  * Where a target's finished object can be read back, and where its catalog
- * (`<key>.tartape`, docs/catalog-format.md) lives and is written.
+ * (`<key>.tartape-catalog`, docs/catalog-format.md) lives and is written.
  */
 export interface RemoteObjects {
   readonly tape: Source;
@@ -44,8 +44,12 @@ export interface RemoteObjects {
   putCatalog(body: PartBody, signal: AbortSignal): Promise<void>;
 }
 
-/** The suffix of the catalog's key: `<key>.tartape`. */
-export const CATALOG_SUFFIX = ".tartape";
+/**
+ * The suffix of the catalog's key: `<key>.tartape-catalog`. Not `<key>.tartape`:
+ * the GCS target keeps its temporary parts under `<key>.tartape/`, and a
+ * store that maps names onto folders cannot hold both.
+ */
+export const CATALOG_SUFFIX = ".tartape-catalog";
 
 /** Reads a whole range into memory: for the small reads of a catalog or a header. */
 export async function readRange(source: Source, start: number, end: number, version: ObjectVersion, signal?: AbortSignal): Promise<Buffer> {

@@ -89,7 +89,7 @@ export interface Target {
   readonly limits: TargetLimits;
   /**
    * Optional: the finished object read back, and where its catalog goes
-   * (`<key>.tartape`, docs/catalog-format.md). A target with it gets a catalog
+   * (`<key>.tartape-catalog`, docs/catalog-format.md). A target with it gets a catalog
    * written once the upload completes; `tartape ls/get <url>` read through it.
    */
   readonly remote?: RemoteObjects;
