@@ -1,6 +1,6 @@
 /** What an upload run reports when it ends. */
 import { describeCause, type UploadResult } from "@tartape/core";
-import { formatBytes, formatDuration, formatRate, formatSizeExact } from "./format.js";
+import { formatBytes, formatElapsed, formatRate, formatSizeExact } from "./format.js";
 
 function partsLine(r: UploadResult): string {
   return `  parts        ${r.partCount} of ${formatBytes(r.partSize)}: ${r.partsUploaded} uploaded, ${r.partsSkipped} skipped (already at the destination)`;
@@ -42,7 +42,7 @@ export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: nu
     `Upload complete: ${dir} -> ${r.targetId}`,
     `  tape         ${formatSizeExact(r.totalSize)}, fingerprint ${r.fingerprint.slice(0, 16)}`,
     partsLine(r),
-    `  sent         ${formatBytes(r.bytesUploaded)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? r.bytesUploaded / seconds : 0)})` +
+    `  sent         ${formatBytes(r.bytesUploaded)} in ${formatElapsed(seconds)} (${formatRate(seconds > 0 ? r.bytesUploaded / seconds : 0)})` +
       (r.bytesSkipped > 0 ? `; ${formatBytes(r.bytesSkipped)} skipped by resume` : ""),
   ];
   const object = [r.object.etag !== undefined ? `etag ${r.object.etag}` : "", r.object.location !== undefined ? `at ${r.object.location}` : ""].filter(Boolean);
