@@ -37,6 +37,20 @@ describe("tartape ls / get of an uploaded tape (a local file)", () => {
     expect((await runTartape(["get", tape, "tree/link"])).out).toBe("a.txt\n");
   });
 
+  it("a catalog that cannot be used is refused, naming --no-catalog; with it, the tar headers are read", async () => {
+    const copy = path.join(root, "out", "copy.tar");
+    fs.copyFileSync(tape, copy);
+    // The copy is another version of the object (another inode) than the catalog was written for.
+    fs.copyFileSync(`${tape}.tartape-catalog`, `${copy}.tartape-catalog`);
+    const refused = await runTartape(["get", copy, "tree/a.txt"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/catalog .* cannot be used: .*--no-catalog/);
+    const without = await runTartape(["get", copy, "tree/a.txt", "--no-catalog"]);
+    expect(without.code, without.stderr).toBe(0);
+    expect(without.out).toBe("alpha\n");
+    expect(without.stderr).toMatch(/--no-catalog; reading the tar headers/);
+  });
+
   it("bad input exits 2 with one line and writes nothing: unknown path, a directory", async () => {
     const out = path.join(root, "nothing.out");
     for (const [entry, text] of [["tree/nope", /holds no entry 'tree\/nope'/], ["tree/sub", /is a directory.*--prefix tree\/sub\//]] as const) {
