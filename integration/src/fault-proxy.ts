@@ -1,10 +1,11 @@
+import { Transform } from "node:stream";
 import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ArmedRule, errorReply, pickFault, type DropResponseFault, type FaultKind, type FaultRule, type ResetFault, type StallFault } from "./fault-rules.js";
+import { ArmedRule, errorReply, pickFault, type DropResponseFault, type FaultKind, type FaultRule, type FlipFault, type ResetFault, type StallFault } from "./fault-rules.js";
 import { LOOPBACK } from "./ports.js";
 import { resetConnection, stallBody, swallowAnswer } from "./fault-silence.js";
 
-export type { DownFault, DropResponseFault, FaultFilter, FaultKind, FaultRule, ResetFault, StallFault, StatusFault } from "./fault-rules.js";
+export type { DownFault, DropResponseFault, FaultFilter, FaultKind, FaultRule, FlipFault, ResetFault, StallFault, StatusFault } from "./fault-rules.js";
 
 export interface FaultProxyStats {
   /** Requests received (faulted or not). */
@@ -15,6 +16,8 @@ export interface FaultProxyStats {
   faults: Record<FaultKind, number>;
   /** Forwarded requests that failed between proxy and upstream (answered 502 or dropped). */
   upstreamErrors: number;
+  /** Response body bytes passed back to clients: what reading costs. */
+  responseBytes: number;
 }
 
 export interface FaultProxy {
@@ -32,7 +35,7 @@ export interface FaultProxy {
 }
 
 function emptyStats(): FaultProxyStats {
-  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0, stall: 0, "drop-response": 0 }, upstreamErrors: 0 };
+  return { requests: 0, forwarded: 0, faults: { reset: 0, status: 0, down: 0, stall: 0, "drop-response": 0, flip: 0 }, upstreamErrors: 0, responseBytes: 0 };
 }
 
 /** Default reset point: mid-body, so the upload really is cut off halfway. */
@@ -69,6 +72,21 @@ function injectStatus(req: IncomingMessage, res: ServerResponse, status: number,
   }
 }
 
+/** Passes bytes through, the one at `at` inverted. */
+function flipByte(at: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (at >= seen && at < seen + chunk.length) {
+        chunk = Buffer.from(chunk);
+        chunk[at - seen] = chunk[at - seen]! ^ 0xff;
+      }
+      seen += chunk.length;
+      callback(null, chunk);
+    },
+  });
+}
+
 /**
  * Starts an HTTP proxy on loopback in front of `upstreamUrl` that injects faults deterministically
  * (by request count). Requests are forwarded byte-for-byte in their headers, Host included, so
@@ -87,9 +105,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
 
   /**
    * Passes the request on. `fault`: a stall (the body is cut after `afterBytes` and nothing is
-   * answered) or a dropped response (the answer is read from the upstream and never passed on).
+   * answered), a dropped response (the answer is read from the upstream and never passed on),
+   * or a flip (one byte of the response body inverted).
    */
-  const forward = (req: IncomingMessage, res: ServerResponse, fault?: StallFault | DropResponseFault) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, fault?: StallFault | DropResponseFault | FlipFault) => {
+    const flipAt = fault?.action === "flip" ? (fault.atByte ?? 0) : undefined;
     stats.forwarded++;
     const upstreamReq = request({
       protocol: upstream.protocol,
@@ -116,10 +136,12 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     };
     upstreamReq.on("error", upstreamFailed);
     upstreamReq.once("response", (upstreamRes) => {
-      if (fault) return swallowAnswer(req, upstreamRes, fault);
+      if (fault && fault.action !== "flip") return swallowAnswer(req, upstreamRes, fault);
       res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, upstreamRes.rawHeaders);
+      upstreamRes.on("data", (chunk: Buffer) => (stats.responseBytes += chunk.length));
       // pipe() gives backpressure; a response cut off upstream must cut off the client too.
-      upstreamRes.pipe(res);
+      if (flipAt === undefined) upstreamRes.pipe(res);
+      else upstreamRes.pipe(flipByte(flipAt)).pipe(res);
       upstreamRes.on("error", () => res.destroy());
       upstreamRes.once("close", () => {
         if (!upstreamRes.complete) res.destroy();
@@ -154,6 +176,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
           return injectStatus(req, res, fault.status ?? 503, fault.code, fault.message);
         case "stall":
         case "drop-response":
+        case "flip":
           return forward(req, res, fault);
       }
     },

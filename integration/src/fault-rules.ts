@@ -56,7 +56,14 @@ export interface DropResponseFault extends FaultFilter {
   silent?: boolean;
 }
 
-export type FaultRule = ResetFault | StatusFault | DownFault | StallFault | DropResponseFault;
+/** Forward the request, but flip one byte of the response body: stored data damaged while its object's identity stays. */
+export interface FlipFault extends FaultFilter {
+  action: "flip";
+  /** Which byte of the response body to flip (XOR 0xff). Default 0. */
+  atByte?: number;
+}
+
+export type FaultRule = ResetFault | StatusFault | DownFault | StallFault | DropResponseFault | FlipFault;
 export type FaultKind = FaultRule["action"];
 
 /** A rule with its counters; replaced wholesale by setFaults() so counting restarts. */

@@ -85,6 +85,10 @@ class AzureHarness implements TargetHarness {
     });
   }
 
+  async putObject(key: string, bytes: Buffer): Promise<void> {
+    await this.served.get().client.getBlockBlobClient(key).uploadData(bytes);
+  }
+
   async readObject(key: string): Promise<Buffer | null> {
     try {
       return await this.served.get().client.getBlockBlobClient(key).downloadToBuffer();

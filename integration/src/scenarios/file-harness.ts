@@ -3,6 +3,7 @@
  * there are no faults to inject; the "missing container" is a destination
  * folder that does not exist, and "server down" one whose parent is a file.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -47,6 +48,27 @@ class FileHarness implements TargetHarness {
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     });
+  }
+
+  async putObject(key: string, bytes: Buffer): Promise<void> {
+    await fs.promises.writeFile(this.pathOf(key), bytes);
+  }
+
+  async corruptStoredByte(key: string, offset: number): Promise<void> {
+    const file = this.pathOf(key);
+    const before = await fs.promises.stat(file, { bigint: true });
+    const handle = await fs.promises.open(file, "r+");
+    try {
+      const one = Buffer.alloc(1);
+      await handle.read(one, 0, 1, offset);
+      one[0] = one[0]! ^ 0xff;
+      await handle.write(one, 0, 1, offset);
+    } finally {
+      await handle.close();
+    }
+    // Node's utimes goes through a double; GNU touch puts back the exact nanoseconds.
+    const ns = before.mtimeNs;
+    execFileSync("touch", ["-m", "-d", `@${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, "0")}`, file]);
   }
 
   async readObject(key: string): Promise<Buffer | null> {

@@ -44,7 +44,8 @@ class GcsHarness implements TargetHarness {
     },
     !externalEndpointIsHttps(),
   );
-  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, FINAL_STEP);
+  // Media downloads only (alt=media): a metadata GET of the same object answers JSON.
+  readonly faults: FaultControl | null = this.served.faults(PART_UPLOADS, FINAL_STEP, (segment) => new RegExp(`(/|%2F)${segment}\\?.*alt=media`));
   private readonly keys = new FreshKeys();
 
   setup(): Promise<void> {
@@ -68,6 +69,10 @@ class GcsHarness implements TargetHarness {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
+  }
+
+  async putObject(key: string, bytes: Buffer): Promise<void> {
+    await this.served.get().client.file(key).save(bytes, { resumable: false });
   }
 
   async readObject(key: string): Promise<Buffer | null> {

@@ -35,6 +35,14 @@ export interface TargetHarness {
   /** A fresh, empty destination name (bucket/container exists; key is unique). */
   freshKey(label: string): string;
   makeTarget(key: string, options?: MakeTargetOptions): Target;
+  /** Stores `bytes` as the object `key` with the harness's own client (e.g. a tar made by GNU tar, as aws-cli would). */
+  putObject(key: string, bytes: Buffer): Promise<void>;
+  /**
+   * Targets without a network (no fault proxy): inverts the stored object's byte at `offset`
+   * in place and puts its mtime back, so its identity stays. Networked targets flip bytes
+   * of responses through the fault proxy instead.
+   */
+  corruptStoredByte?(key: string, offset: number): Promise<void>;
   /** The final object's bytes, or null when no final object exists. */
   readObject(key: string): Promise<Buffer | null>;
   /** Deletes the final object, as a user would behind tartape's back (no error when there is none). */
@@ -69,7 +77,9 @@ export type BadTarget = Target | ExpectedFailure;
 
 export interface FaultRule {
   readonly everyNth: number;
-  readonly action: "reset" | "status" | "stall" | "drop-response";
+  /** "flip": forward, but invert one byte of the response body (`atByte`). */
+  readonly action: "reset" | "status" | "stall" | "drop-response" | "flip";
+  readonly atByte?: number;
   readonly status?: number;
   /** Stop firing after this many faults. */
   readonly limit?: number;
@@ -85,7 +95,7 @@ export interface FaultControl {
   setFaults(rules: readonly FaultRule[]): void;
   clearFaults(): void;
   /** Faults injected so far, by kind. */
-  injected(): { reset: number; status: number; stall: number; "drop-response": number };
+  injected(): { reset: number; status: number; stall: number; "drop-response": number; flip: number };
   /**
    * Which requests upload a part, so the suite can aim faults at them. Default: method "PUT", any path.
    * (S3 UploadPart and Azure Put Block are PUTs; a target that sends parts otherwise says so here.)
@@ -93,4 +103,6 @@ export interface FaultControl {
   readonly partUploads?: Pick<FaultRule, "method" | "pathPattern">;
   /** The request that completes an upload (S3 CompleteMultipartUpload, Azure Put Block List, GCS compose), when known. */
   readonly finalStep?: Pick<FaultRule, "method" | "pathPattern">;
+  /** Which requests read the content of the object `key` (not its metadata, not its catalog), for faults aimed at them. */
+  objectReads(key: string): Pick<FaultRule, "method" | "pathPattern">;
 }

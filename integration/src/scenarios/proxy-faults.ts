@@ -8,7 +8,14 @@ export class ProxyFaults implements FaultControl {
     /** The requests that carry one part to this service; other requests stay clean unless a rule says otherwise. */
     readonly partUploads: { readonly method: string; readonly pathPattern: RegExp },
     readonly finalStep?: { readonly method: string; readonly pathPattern: RegExp },
+    /** A content read names the key's last segment followed by the query or nothing (`<key>.tartape-catalog` does not match). */
+    private readonly contentRead: (lastSegment: string) => RegExp = (segment) => new RegExp(`/${segment}(\\?|$)`),
   ) {}
+
+  objectReads(key: string): { method: string; pathPattern: RegExp } {
+    const segment = key.slice(key.lastIndexOf("/") + 1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return { method: "GET", pathPattern: this.contentRead(segment) };
+  }
 
   setFaults(rules: readonly FaultRule[]): void {
     this.proxy().setFaults(rules);
@@ -18,8 +25,8 @@ export class ProxyFaults implements FaultControl {
     this.proxy().clearFaults();
   }
 
-  injected(): { reset: number; status: number; stall: number; "drop-response": number } {
-    const { reset, status, stall } = this.proxy().stats.faults;
-    return { reset, status, stall, "drop-response": this.proxy().stats.faults["drop-response"] };
+  injected(): { reset: number; status: number; stall: number; "drop-response": number; flip: number } {
+    const { reset, status, stall, flip } = this.proxy().stats.faults;
+    return { reset, status, stall, "drop-response": this.proxy().stats.faults["drop-response"], flip };
   }
 }

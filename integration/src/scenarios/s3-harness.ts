@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Target } from "@tartape/core";
 import { S3_LIMITS, s3Target, type S3Checksum, type S3TargetOptions } from "@tartape/s3";
 import { s3ClientConfig, startMinio, type MinioServer } from "../index.js";
@@ -107,6 +107,10 @@ class S3Harness implements TargetHarness {
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     });
+  }
+
+  async putObject(key: string, bytes: Buffer): Promise<void> {
+    await this.served.get().client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: bytes }));
   }
 
   async readObject(key: string): Promise<Buffer | null> {

@@ -42,8 +42,12 @@ export class ServedServer<S extends { stop(): Promise<void> }, C> {
   ) {}
 
   /** The harness's FaultControl: over the proxy, or null when there is none. */
-  faults(partUploads: { readonly method: string; readonly pathPattern: RegExp }, finalStep?: { readonly method: string; readonly pathPattern: RegExp }): FaultControl | null {
-    return this.proxied ? new ProxyFaults(() => this.proxy(), partUploads, finalStep) : null;
+  faults(
+    partUploads: { readonly method: string; readonly pathPattern: RegExp },
+    finalStep?: { readonly method: string; readonly pathPattern: RegExp },
+    contentRead?: (lastSegment: string) => RegExp,
+  ): FaultControl | null {
+    return this.proxied ? new ProxyFaults(() => this.proxy(), partUploads, finalStep, contentRead) : null;
   }
 
   async start(): Promise<void> {

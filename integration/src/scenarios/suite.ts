@@ -18,6 +18,7 @@ import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
 import { oneWriterScenarios } from "./suite/one-writer.js";
 import { stallScenarios } from "./suite/stalls.js";
 import { chaosScenarios } from "./suite/chaos.js";
+import { remoteReadScenarios } from "./suite/remote-read.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -44,6 +45,7 @@ export function runScenarioSuite(harness: TargetHarness): void {
     faultScenarios(context);
     badInputScenarios(context);
     resumeScenarios(context);
+    remoteReadScenarios(context);
     alreadyCompleteScenarios(context);
     oneWriterScenarios(context);
     stallScenarios(context);

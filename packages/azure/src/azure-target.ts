@@ -14,6 +14,7 @@ import {
   type PartBody,
   type PartReceipt,
   type PartSpec,
+  type RemoteObjects,
   type ServerPart,
   type Target,
   type TargetLimits,
@@ -26,6 +27,7 @@ import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
 import { blobNameProblem, containerNameProblem } from "./azure-url.js";
 import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 import { AZURE_LIMITS } from "./limits.js";
+import { azureRemoteObjects } from "./azure-source.js";
 import { verifyCommittedBlocks } from "./verify-commit.js";
 
 export interface AzureTargetOptions extends AzureConnectionOptions {
@@ -73,6 +75,8 @@ export class AzureTarget implements Target {
   private readonly endpoint: string;
   private readonly deleteBlobOnAbort: boolean;
   private readonly idleTimeoutMs: number | undefined;
+  /** The committed blob read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(options: AzureTargetOptions) {
     const containerProblem = containerNameProblem(options.container);
@@ -90,6 +94,7 @@ export class AzureTarget implements Target {
     this.limits = { ...AZURE_LIMITS, ...options.limits };
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
     this.idleTimeoutMs = options.idleTimeoutMs;
+    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service });
   }
 
   /** Where the finished blob lives, without any SAS token. */

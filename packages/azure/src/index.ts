@@ -4,3 +4,4 @@ export { parseAzureUrl, type AzureLocation } from "./azure-url.js";
 export { CONNECTION_STRING_ENV, type AzureConnectionOptions, type AzureCredential, type TokenCredentialLike } from "./azure-client.js";
 export { mapAzureError, type AzureCallContext } from "./azure-errors.js";
 export { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
+export { AzureSource, azureRemoteObjects, type AzureSourceOptions } from "./azure-source.js";

@@ -26,6 +26,8 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "PART_SIZE_INVALID",
   "TAPE_TOO_LARGE",
   "TARGET_URL_INVALID",
+  "ENTRY_NOT_FOUND",
+  "NOT_A_FILE",
   "UPLOAD_OPTIONS_CHANGED",
   "INDEX_UNWRITABLE",
 ]);

@@ -30,7 +30,13 @@ export type ErrorCode =
   | "TAPE_LOCKED"
   | "INDEX_DAMAGED"
   | "INDEX_UNWRITABLE"
-  | "DISK_FULL";
+  | "DISK_FULL"
+
+  // Reading a tape back (remote/errors.ts).
+  | "OBJECT_CHANGED"
+  | "CATALOG_INVALID"
+  | "ENTRY_NOT_FOUND"
+  | "NOT_A_FILE";
 
 export class TartapeError extends Error {
   readonly code: ErrorCode;

@@ -21,3 +21,11 @@ export { withIdleTimeout, IdleTimeoutError, type Progress } from "./upload/idle-
 export { classifySocketError, type SocketErrorClass, type SocketErrorKind } from "./upload/socket-errors.js";
 export type { UploadProgress } from "./upload/progress.js";
 export { fileTarget, FileTarget, FILE_TARGET_LIMITS, type FileTargetOptions } from "./upload/file-target.js";
+export type { Source, ObjectVersion, RemoteObjects } from "./remote/source.js";
+export { CATALOG_SUFFIX, readRange } from "./remote/source.js";
+export { FileSource, fileRemoteObjects } from "./remote/file-source.js";
+export { ObjectChangedError, ShortReadError, RemoteObjectNotFoundError, CatalogInvalidError, RemoteEntryNotFoundError, NotAFileError, RemoteFileCorruptError } from "./remote/errors.js";
+export { RemoteTape, listRemote, getRemoteFile, type RemoteEntry, type RemoteFile, type RemoteTapeLocation, type RemoteReadOptions } from "./remote/remote-tape.js";
+export { crc32, crc32Combine, crc32Hex } from "./remote/crc32.js";
+export type { CatalogEntry, CatalogIndex } from "./catalog/format.js";
+export type { CatalogOutcome } from "./catalog/publish.js";

@@ -15,6 +15,7 @@ import {
   type PartBody,
   type PartReceipt,
   type PartSpec,
+  type RemoteObjects,
   type ServerPart,
   type Target,
   type TargetLimits,
@@ -33,6 +34,7 @@ import { uploadObject } from "./part-upload.js";
 import type { StoredObject } from "./stored-object.js";
 import { partName, partNumberOf, temporaryRoot, uploadPrefix } from "./temporary-names.js";
 import { checkGcsLocation } from "./url.js";
+import { gcsRemoteObjects } from "./source.js";
 
 /** Custom metadata that ties the final object to the tape it holds. */
 export const FINGERPRINT_METADATA = "tartape-fingerprint";
@@ -84,6 +86,8 @@ export class GcsTarget implements Target {
   readonly endpoint: string;
   private readonly bucket: Bucket;
   private readonly idleTimeoutMs: number;
+  /** The composed object read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
 
   constructor(options: GcsTargetOptions) {
     checkGcsLocation(options);
@@ -98,6 +102,7 @@ export class GcsTarget implements Target {
     this.partSize = options.partSize;
     this.limits = { ...GCS_LIMITS, ...options.limits };
     this.bucket = this.storage.bucket(this.bucketName);
+    this.remote = gcsRemoteObjects({ bucket: this.bucketName, key: this.key, storage: this.storage });
   }
 
   private get location(): string {

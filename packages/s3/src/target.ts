@@ -23,6 +23,7 @@ import {
   type CompletedObject,
   type PartBody,
   type PartReceipt,
+  type RemoteObjects,
   type PartSpec,
   type ServerPart,
   type Target,
@@ -40,6 +41,7 @@ import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
 import { MARKER_PART_NUMBER, storeMarker } from "./ownership-marker.js";
 import { checkS3Location } from "./url.js";
+import { s3RemoteObjects } from "./source.js";
 
 const MiB = 1024 * 1024;
 
@@ -96,6 +98,8 @@ export class S3Target implements Target {
   /** How messages name the server: the endpoint URL or "AWS S3". */
   readonly endpoint: string;
   readonly checksum: S3Checksum;
+  /** The finished object read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
   readonly objectIdentity: TargetObject;
 
   constructor(options: S3TargetOptions) {
@@ -116,6 +120,7 @@ export class S3Target implements Target {
     this.limits = { ...S3_LIMITS, ...options.limits };
     this.client = options.client ?? createS3Client(options);
     this.endpoint = describeEndpoint(options, options.client !== undefined);
+    this.remote = s3RemoteObjects({ bucket: this.bucket, key: this.key }, { client: this.client, endpoint: this.endpoint });
   }
 
   private get location(): string {

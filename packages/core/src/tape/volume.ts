@@ -38,6 +38,8 @@ export interface VolumeSource {
 export interface VolumeOpenOptions {
   /** Called with each chunk's size as it is handed to the reader: live progress. */
   readonly onBytes?: (n: number) => void;
+  /** Called with each chunk and its offset inside the volume, before the reader gets it: digests of the bytes actually read out. */
+  readonly onChunk?: (chunk: Buffer, offset: number) => void;
   readonly highWaterMark?: number;
   /**
    * Size of the chunks read from the tape (default 1 MiB). Smaller chunks let
@@ -166,6 +168,7 @@ export class VolumeStream extends Readable {
         this.push(null);
         return;
       }
+      this.options.onChunk?.(value, this.position);
       this.position += value.length;
       this.options.onBytes?.(value.length);
       this.push(value);

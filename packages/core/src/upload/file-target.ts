@@ -8,6 +8,8 @@ import { createHash } from "../hash.js";
 import fs from "node:fs";
 import path from "node:path";
 import { DiskFullError, IntegrityMismatchError, TargetError, type TartapeError } from "../errors.js";
+import { fileRemoteObjects } from "../remote/file-source.js";
+import { CATALOG_SUFFIX, type RemoteObjects } from "../remote/source.js";
 import { withIdleTimeout, type Progress } from "./idle-timeout.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
@@ -43,7 +45,7 @@ function diskFull(destination: string, err: unknown): DiskFullError | undefined 
   return code === "ENOSPC" || code === "EDQUOT" ? new DiskFullError(destination, "the destination", err) : undefined;
 }
 
-function fsError(what: string, err: unknown, destination?: string): TartapeError {
+export function fsError(what: string, err: unknown, destination?: string): TartapeError {
   const full = destination !== undefined ? diskFull(destination, err) : undefined;
   if (full) return full;
   const code = (err as NodeJS.ErrnoException).code;
@@ -66,11 +68,14 @@ export class FileTarget implements Target {
   readonly partSize: number | undefined;
   readonly limits: TargetLimits;
   readonly path: string;
+  /** The finished file read back, and its catalog beside it. */
+  readonly remote: RemoteObjects;
   private realDir: string | undefined;
   private readonly idleTimeoutMs: number | undefined;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
+    this.remote = fileRemoteObjects(this.path);
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };
@@ -84,6 +89,9 @@ export class FileTarget implements Target {
     if (path.dirname(realPath) !== folder) return false;
     const name = path.basename(realPath);
     const own = path.basename(this.path);
+    // The catalog beside the file (and its partial file while it is written) is the target's too.
+    const catalog = own + CATALOG_SUFFIX;
+    if (name === catalog || name === `.${catalog}.partial`) return true;
     return name === own || (name.startsWith(`.${own}.`) && /^\.[0-9a-f]{12}\.partial$/.test(name.slice(own.length + 1)));
   }
 

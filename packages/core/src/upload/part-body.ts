@@ -11,6 +11,8 @@ export class VolumePartBody implements PartBody {
   constructor(
     private readonly volume: Volume,
     private readonly onBytes: (n: number) => void,
+    /** Sees every chunk handed to the target, with its offset in the part (the catalog's file digests). */
+    private readonly onChunk?: (chunk: Buffer, offset: number) => void,
   ) {}
 
   get size(): number {
@@ -18,7 +20,7 @@ export class VolumePartBody implements PartBody {
   }
 
   open(): Readable {
-    const stream = this.volume.open({ onBytes: this.onBytes });
+    const stream = this.volume.open({ onBytes: this.onBytes, ...(this.onChunk ? { onChunk: this.onChunk } : {}) });
     stream.on("error", (err) => {
       if (err instanceof FileChangedError) this.integrityError ??= err;
     });

@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import type { RemoteObjects } from "../remote/source.js";
 
 /** The service's limits on multipart uploads; the planner keeps every plan inside them. */
 export interface TargetLimits {
@@ -102,6 +103,13 @@ export interface Target {
   /** The part size the user asked for, if any; the driver raises it when the limits require. */
   readonly partSize?: number | undefined;
   readonly limits: TargetLimits;
+  /**
+   * Optional: the finished object read back, and where its catalog goes
+   * (`<key>.tartape-catalog`, docs/catalog-format.md). A target with it gets a catalog
+   * written once the upload completes; `tartape ls/get <url>` read through it.
+   */
+  readonly remote?: RemoteObjects;
+
   /**
    * Optional, for a target whose options make an upload of the same object another upload
    * (S3: the checksum kind, which is part of its id): the object without those options, and

@@ -19,6 +19,7 @@ import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
+import { partDigestTap, publishCatalog, type CatalogOutcome } from "../catalog/publish.js";
 import { createAndRecord, UnrecordedCleanup, type UnrecordedReport } from "./unrecorded.js";
 import { checkPartSize, settleOtherOptions } from "./upload-options.js";
 import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } from "./target.js";
@@ -97,6 +98,8 @@ export interface UploadResult {
    * answer lost and the call sent again): what looking for those found.
    */
   readonly unrecorded?: UnrecordedReport;
+  /** The catalog next to the object (docs/catalog-format.md): written by this call, already there, or not kept by this target. */
+  readonly catalog?: CatalogOutcome;
 }
 
 /** Tapes this call recorded itself: a restart need not record them again. */
@@ -155,7 +158,7 @@ export async function uploadTapeHoldingLock(dir: string, target: Target, options
 
     if (state?.status === "completed") {
       const held = await confirmCompleted(root, tape, target, state, options);
-      if (held) return withReport(alreadyComplete(tape, target, { ...state, result: held }));
+      if (held) return withReport(await withCatalog(tape, target, alreadyComplete(tape, target, { ...state, result: held }), options));
       emit({ type: "completed-object-missing", uploadId: state.uploadId });
       tape.index.deleteUpload(target.id);
       state = undefined;
@@ -184,10 +187,16 @@ export async function uploadTapeHoldingLock(dir: string, target: Target, options
       tape = await openOrRecord(root, target, options, emit, true);
     }
 
-    return withReport(await runUpload(tape, target, state, options, emit, cleanup));
+    return withReport(await withCatalog(tape, target, await runUpload(tape, target, state, options, emit, cleanup), options));
   } finally {
     tape.close();
   }
+}
+
+/** Writes the catalog once the object is complete; an object found complete keeps a matching catalog already there. */
+async function withCatalog(tape: Tape, target: Target, result: UploadResult, options: UploadOptions): Promise<UploadResult> {
+  const mode = result.status === "completed" ? "always" : "if-missing";
+  return { ...result, catalog: await publishCatalog(tape, target, { mode, retry: options.retry, signal: options.signal }) };
 }
 
 function alreadyComplete(tape: Tape, target: Target, state: UploadRecord): UploadResult {
@@ -284,7 +293,8 @@ async function runUpload(
 
   const uploadOne = async (spec: PartSpec): Promise<void> => {
     const volume = volumes[spec.number - 1]!;
-    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n));
+    const digests = partDigestTap(index, target, tape.fingerprint, spec);
+    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n), digests.onChunk);
     try {
       const receipt = await withRetry(
         async (attempt) => {
@@ -304,6 +314,7 @@ async function runUpload(
         throw new IntegrityMismatchError(`${target.id} acknowledged part ${receipt.number} of ${receipt.size} bytes for part ${spec.number} of ${spec.size} bytes.`);
       }
       // Only now, after the server's acknowledgement, does the part count as uploaded.
+      digests.save();
       index.recordPart(target.id, { number: spec.number, start: spec.start, end: spec.end, etag: receipt.etag, checksum: receipt.checksum });
       done.set(spec.number, receipt);
       bytesUploaded += spec.size;
