@@ -5,13 +5,24 @@
  * words in the middle of the output, followed anyway by tartape's own message
  * saying what failed and what to do. The CLI leaves that warning out and
  * prints every other warning as Node would.
+ *
+ * Likewise the MaxListenersExceededWarning of a PassThrough: the GCS client
+ * adds listeners to a stream of its own (seen now and then in `tartape get`
+ * from fake-gcs-server under load, never on tartape's streams), and a
+ * one-shot command has no use for it; any other emitter's is still printed.
  */
 const QUIET = new Set(["MetadataLookupWarning"]);
+
+function isQuiet(warning: Error & { emitter?: unknown }): boolean {
+  if (QUIET.has(warning.name)) return true;
+  const emitter = warning.emitter as { constructor?: { name?: string } } | undefined;
+  return warning.name === "MaxListenersExceededWarning" && emitter?.constructor?.name === "PassThrough";
+}
 
 let installed = false;
 
 function printWarning(warning: Error): void {
-  if (QUIET.has(warning.name)) return;
+  if (isQuiet(warning)) return;
   process.stderr.write(`(node:${process.pid}) ${warning.name}: ${warning.message}\n`);
 }
 
