@@ -1,7 +1,10 @@
 /** `tartape ls <dir>`: every entry of the tape with its place on it, streamed from the index. */
+import nodePath from "node:path";
 import { Readable } from "node:stream";
 import { Command } from "commander";
 import { openTape, type TapeEntry } from "@tartape/core/tape";
+import { entryDocument } from "../json/documents.js";
+import { documentHead, jsonReplacer } from "../json/json-document.js";
 import { pipeToStdout } from "../output/write-stdout.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
@@ -44,16 +47,37 @@ function* listing(entries: Iterable<TapeEntry>): Generator<string> {
   if (batch.length > 0) yield batch;
 }
 
+/**
+ * The `--json` document, streamed like the listing: its head, then the entries
+ * one per line inside `entries`, so a million entries never sit in memory.
+ */
+function* jsonListing(dir: string, entries: Iterable<TapeEntry>): Generator<string> {
+  const head = JSON.stringify({ ...documentHead("ls", true), dir });
+  let batch = `${head.slice(0, -1)},"entries":[`;
+  let first = true;
+  for (const entry of entries) {
+    batch += `${first ? "\n" : ",\n"}${JSON.stringify(entryDocument(entry), jsonReplacer)}`;
+    first = false;
+    if (batch.length >= BATCH_CHARS) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield `${batch}\n]}\n`;
+}
+
 export function lsCommand(): Command {
   const command = new Command("ls")
     .description("list the entries of a recorded <dir>'s tape: kind, content size, start and end offset on the tape, path (control characters and backslashes in names escaped as in `ls -b`)")
-    .argument("<dir>", "a recorded directory");
+    .argument("<dir>", "a recorded directory")
+    .option("--json", "print one JSON document on stdout (docs/json-output.md): names unescaped, offsets as numbers");
   addIndexOption(command);
-  return command.action(async (dir: string, flags: IndexOption) => {
+  return command.action(async (dir: string, flags: IndexOption & { json?: boolean }) => {
     const tape = openTape(dir, indexLocation(flags));
     try {
       // Pulled page by page from the index as stdout drains: a million entries never sit in memory.
-      await pipeToStdout(Readable.from(listing(tape.entries()), { objectMode: false }));
+      const lines = flags.json ? jsonListing(nodePath.resolve(dir), tape.entries()) : listing(tape.entries());
+      await pipeToStdout(Readable.from(lines, { objectMode: false }));
     } finally {
       tape.close();
     }

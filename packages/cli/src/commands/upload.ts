@@ -1,7 +1,8 @@
 /** `tartape upload <dir> <url>`: resumable multipart upload of the tape. */
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { parsePositiveInteger } from "../parse/integer.js";
 import { parseSize } from "../parse/size.js";
+import { PROGRESS_FORMATS, type ProgressFormat } from "../progress/progress-format.js";
 import { shellQuote } from "../output/format.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
@@ -12,6 +13,8 @@ export interface UploadFlags extends ConnectionFlags, IndexOption, ExcludeFlags 
   readonly concurrency?: string;
   readonly restart?: boolean;
   readonly eventLog?: string;
+  readonly json?: boolean;
+  readonly progress?: ProgressFormat;
 }
 
 /**
@@ -29,9 +32,11 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
     ["--checksum", flags.checksum],
     ["--event-log", flags.eventLog],
     ["--index", flags.index],
+    ["--progress", flags.progress],
   ];
   for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
   if (flags.pathStyle) args.push("--path-style");
+  if (flags.json) args.push("--json");
   for (const pattern of flags.exclude ?? []) args.push("--exclude", pattern);
   if (!flags.defaultExcludes) args.push("--no-default-excludes");
   const line = args.map(shellQuote).join(" ");
@@ -46,7 +51,9 @@ export function uploadCommand(): Command {
     .option("--part-size <size>", "bytes per part, e.g. 64MiB, 5MB, 1g (units are powers of 1024; default: chosen for the destination)")
     .option("--concurrency <n>", "parts in flight at once (default 4)")
     .option("--restart", "abort the upload recorded for <url>, record <dir> again and start over")
-    .option("--event-log <file>", "append one JSON line per upload event to <file>");
+    .option("--event-log <file>", "append one JSON line per upload event to <file>")
+    .option("--json", "print the result as one JSON document on stdout (docs/json-output.md); other text goes to stderr")
+    .addOption(new Option("--progress <format>", "progress on stderr: auto (a bar on a terminal, else a line every few seconds), json (JSON lines), none").choices(PROGRESS_FORMATS));
   addConnectionFlags(command);
   addExcludeOptions(command);
   addIndexOption(command);
@@ -67,6 +74,8 @@ export function uploadCommand(): Command {
       excludes: requestedExcludes(flags),
       eventLog: flags.eventLog,
       resumeCommand: resumeCommandFor(dir, url, flags),
+      json: flags.json,
+      progress: flags.progress,
     });
   });
 }

@@ -21,6 +21,9 @@ import { InterruptedError } from "../interrupted-error.js";
 import { describeRecording } from "../output/record-summary.js";
 import { recordingNotice } from "../output/recording-notice.js";
 import { describeUploadResult } from "../output/upload-summary.js";
+import { uploadDocument } from "../json/upload-document.js";
+import { writeJsonDocument } from "../json/json-document.js";
+import type { ProgressFormat } from "../progress/progress-format.js";
 import { createProgressReporter } from "../progress/progress-reporter.js";
 import { describeEvent } from "./describe-event.js";
 import { eventLogWriter } from "./event-log.js";
@@ -40,6 +43,10 @@ export interface UploadRun {
   readonly resumeCommand: string;
   /** Least time between plain progress lines when stderr is not a terminal. */
   readonly progressIntervalMs?: number | undefined;
+  /** `--json`: the result as one JSON document on stdout, and every human line on stderr. */
+  readonly json?: boolean | undefined;
+  /** `--progress`. */
+  readonly progress?: ProgressFormat | undefined;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -73,7 +80,7 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
     ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
     ...(indexPath !== undefined ? { indexPath } : {}),
   });
-  process.stdout.write(describeRecording(path.resolve(run.dir), result));
+  (run.json ? process.stderr : process.stdout).write(describeRecording(path.resolve(run.dir), result));
 }
 
 export async function runUpload(run: UploadRun): Promise<UploadResult> {
@@ -83,7 +90,11 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
   // --restart records again anyway, inside the driver.
   if (!run.restart) await recordIfMissing(run);
 
-  const reporter = createProgressReporter({ stream: process.stderr, ...(run.progressIntervalMs !== undefined ? { lineIntervalMs: run.progressIntervalMs } : {}) });
+  const reporter = createProgressReporter({
+    stream: process.stderr,
+    ...(run.progress !== undefined ? { format: run.progress } : {}),
+    ...(run.progressIntervalMs !== undefined ? { lineIntervalMs: run.progressIntervalMs } : {}),
+  });
   let latest: UploadProgress | undefined;
   const interrupt = abortOnInterrupt((signal) => {
     reporter.stop();
@@ -110,7 +121,8 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
       },
     });
     reporter.stop();
-    process.stdout.write(describeUploadResult(dir, result, Date.now() - started));
+    if (run.json) writeJsonDocument("upload", true, uploadDocument(dir, result, Date.now() - started));
+    else process.stdout.write(describeUploadResult(dir, result, Date.now() - started));
     return result;
   } catch (err) {
     reporter.stop();
