@@ -88,6 +88,25 @@ describe("upload --dry-run", () => {
   });
 });
 
+describe("upload --limit-rate", () => {
+  it("a 200 MiB tape at 20MiB/s takes 9 to 12 s, with 4 parts in flight sharing the cap", async () => {
+    const dir = tree("capped", 200 * MiB);
+    const key = "capped/tape.tar";
+    // Recorded first, so the clock measures the upload alone.
+    expect((await runCli(["record", dir], env())).code).toBe(0);
+    const started = performance.now();
+    const run = await runCli(["upload", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint, "--part-size", "16MiB", "--concurrency", "4", "--limit-rate", "20MiB/s", "--json"], env(), 60_000);
+    const seconds = (performance.now() - started) / 1000;
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "completed", bytesUploaded: 200 * MiB });
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.ContentLength).toBe(200 * MiB);
+    console.log(`--limit-rate 20MiB/s: 200 MiB to MinIO in ${seconds.toFixed(2)} s (${(200 / seconds).toFixed(1)} MiB/s, the process's start included)`);
+    expect(seconds).toBeGreaterThanOrEqual(9);
+    expect(seconds).toBeLessThanOrEqual(12);
+  }, 90_000);
+});
+
 async function waitForParts(eventLog: string, parts: number): Promise<void> {
   const fs = await import("node:fs");
   for (let i = 0; i < 600; i++) {

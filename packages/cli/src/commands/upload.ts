@@ -1,6 +1,7 @@
 /** `tartape upload <dir> <url>`: resumable multipart upload of the tape. */
 import { Command, Option } from "commander";
 import { parsePositiveInteger } from "../parse/integer.js";
+import { parseRate } from "../parse/rate.js";
 import { parseSize } from "../parse/size.js";
 import { PROGRESS_FORMATS, type ProgressFormat } from "../progress/progress-format.js";
 import { shellQuote } from "../output/format.js";
@@ -16,6 +17,7 @@ export interface UploadFlags extends ConnectionFlags, IndexOption, ExcludeFlags 
   readonly json?: boolean;
   readonly progress?: ProgressFormat;
   readonly dryRun?: boolean;
+  readonly limitRate?: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
   const valued: Array<[string, string | undefined]> = [
     ["--part-size", flags.partSize],
     ["--concurrency", flags.concurrency],
+    ["--limit-rate", flags.limitRate],
     ["--endpoint", flags.endpoint],
     ["--region", flags.region],
     ["--checksum", flags.checksum],
@@ -51,6 +54,7 @@ export function uploadCommand(): Command {
     .argument("<url>", "s3://bucket/key, az://container/blob, gs://bucket/key, or a local file path / file:// URL")
     .option("--part-size <size>", "bytes per part, e.g. 64MiB, 5MB, 1g (units are powers of 1024; default: chosen for the destination)")
     .option("--concurrency <n>", "parts in flight at once (default 4)")
+    .option("--limit-rate <rate>", "bandwidth cap for the whole upload, shared by the parts in flight, e.g. 50MiB/s (units powers of 1024)")
     .option("--restart", "abort the upload recorded for <url>, record <dir> again and start over")
     .option("--event-log <file>", "append one JSON line per upload event to <file>")
     .option("--dry-run", "record (or open) the tape, plan the parts, ask the destination what it holds, and say what would be sent; send nothing")
@@ -63,6 +67,7 @@ export function uploadCommand(): Command {
     // Parse every flag before touching the network, so a typo costs nothing.
     const partSize = flags.partSize !== undefined ? parseSize(flags.partSize, "--part-size") : undefined;
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
+    const bytesPerSecond = flags.limitRate !== undefined ? parseRate(flags.limitRate, "--limit-rate") : undefined;
     const target = await targetFromUrl(url, connectionOptions(flags, partSize));
     if (flags.dryRun) {
       const { runDryRun } = await import("../upload/dry-run-report.js");
@@ -76,6 +81,7 @@ export function uploadCommand(): Command {
       dir,
       target,
       concurrency,
+      bytesPerSecond,
       restart: flags.restart,
       indexPath: flags.index,
       excludes: requestedExcludes(flags),

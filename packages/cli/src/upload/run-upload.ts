@@ -33,6 +33,8 @@ export interface UploadRun {
   readonly dir: string;
   readonly target: Target;
   readonly concurrency?: number | undefined;
+  /** `--limit-rate`, in bytes per second. */
+  readonly bytesPerSecond?: number | undefined;
   readonly restart?: boolean | undefined;
   readonly indexPath?: string | undefined;
   /** The exclude list the user asked for, used if the tape has to be recorded (default: the standard list). */
@@ -107,6 +109,7 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
     const result = await uploadTape(dir, run.target, {
       signal: interrupt.signal,
       ...(run.concurrency !== undefined ? { concurrency: run.concurrency } : {}),
+      ...(run.bytesPerSecond !== undefined ? { bytesPerSecond: run.bytesPerSecond } : {}),
       ...(run.restart ? { restart: true } : {}),
       ...(run.indexPath !== undefined ? { indexPath: run.indexPath } : {}),
       ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
