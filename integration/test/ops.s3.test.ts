@@ -4,9 +4,9 @@
  * and credentials from an AWS profile.
  */
 import path from "node:path";
-import { HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { s3ClientConfig, startMinio, type MinioServer } from "../src/index.js";
+import { MINIO_KMS_KEY_NAME, s3ClientConfig, startMinio, type MinioServer } from "../src/index.js";
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
 import { runCli, CliProcess } from "../src/scenarios/support/cli-process.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
@@ -105,6 +105,75 @@ describe("upload --limit-rate", () => {
     expect(seconds).toBeGreaterThanOrEqual(9);
     expect(seconds).toBeLessThanOrEqual(12);
   }, 90_000);
+});
+
+describe("object options", () => {
+  const options = ["--storage-class", "REDUCED_REDUNDANCY", "--metadata", "owner=ops", "--metadata", "note=nightly run", "--tag", "team=data", "--tag", "keep=30d", "--content-type", "application/octet-stream"];
+
+  it("storage class, metadata, tags and content type are set on the object and read back", async () => {
+    const dir = tree("options", 6 * MiB);
+    const key = "options/tape.tar";
+    const run = await runCli(["upload", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint, ...options, "--sse", "AES256"], env());
+    expect(run.code, run.stderr).toBe(0);
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.StorageClass).toBe("REDUCED_REDUNDANCY");
+    expect(head.ContentType).toBe("application/octet-stream");
+    expect(head.Metadata).toMatchObject({ owner: "ops", note: "nightly run", "tartape-fingerprint": expect.any(String) });
+    expect(head.ServerSideEncryption).toBe("AES256");
+    const tagging = await admin.send(new GetObjectTaggingCommand({ Bucket: BUCKET, Key: key }));
+    expect(Object.fromEntries((tagging.TagSet ?? []).map((t) => [t.Key, t.Value]))).toEqual({ team: "data", keep: "30d" });
+  });
+
+  it("SSE-KMS with the server's key is set and read back", async () => {
+    const dir = tree("kms", 6 * MiB);
+    const key = "kms/tape.tar";
+    const run = await runCli(["upload", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint, "--sse", "aws:kms", "--sse-kms-key-id", MINIO_KMS_KEY_NAME], env());
+    expect(run.code, run.stderr).toBe(0);
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.ServerSideEncryption).toBe("aws:kms");
+    expect(head.SSEKMSKeyId).toContain(MINIO_KMS_KEY_NAME);
+    // Asked again, the object is recognised as this tape's: nothing is sent.
+    const again = await runCli(["upload", dir, `s3://${BUCKET}/${key}`, "--endpoint", minio.endpoint, "--sse", "aws:kms", "--sse-kms-key-id", MINIO_KMS_KEY_NAME, "--json"], env());
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "already-complete" });
+  });
+
+  it("a resume with other object options is refused naming the flags that continue it; restart aborts the old upload and uses the new ones", async () => {
+    const dir = tree("options-resume", 12 * MiB);
+    const key = "options-resume/tape.tar";
+    const url = `s3://${BUCKET}/${key}`;
+    const events = scratch.file("options-resume.jsonl");
+    const first = ["--storage-class", "STANDARD", "--metadata", "owner=ops", "--tag", "team=data"];
+    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--event-log", events, ...first], env());
+    await waitForParts(events, 1);
+    cli.kill();
+    await cli.exited;
+    const [uploadId] = await pendingUploads(key);
+    expect(uploadId).toBeDefined();
+
+    const refused = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--storage-class", "REDUCED_REDUNDANCY", "--metadata", "owner=ops", "--tag", "team=data"], env());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`is in progress (upload ${uploadId}) with --storage-class STANDARD; this run asks for --storage-class REDUCED_REDUNDANCY`);
+    const dropped = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--storage-class", "STANDARD", "--metadata", "owner=dev", "--dry-run"], env());
+    expect(dropped.code).toBe(2);
+    expect(dropped.stderr).toContain("with --metadata owner=ops --tag team=data; this run asks for --metadata owner=dev no --tag");
+    expect(await pendingUploads(key), "refused before touching the upload").toEqual([uploadId]);
+    const status = JSON.parse((await runCli(["status", dir, "--json"], env())).stdout) as { uploads: Array<{ options: Record<string, string> }> };
+    expect(status.uploads[0]!.options).toEqual({ checksum: "crc32", storageClass: "STANDARD", metadata: "owner=ops", tag: "team=data" });
+
+    const restarted = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--storage-class", "REDUCED_REDUNDANCY", "--restart"], env());
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(await pendingUploads(key)).toEqual([]);
+    const head = await admin.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.StorageClass).toBe("REDUCED_REDUNDANCY");
+    expect(head.Metadata?.owner).toBeUndefined();
+  });
+
+  it("a flag the destination has no such thing for is refused before anything is sent", async () => {
+    const dir = tree("foreign", 1 * MiB);
+    const run = await runCli(["upload", dir, path.join(scratch.dir("dest"), "t.tar"), "--storage-class", "STANDARD_IA"], env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^tartape: --storage-class does not apply to '.*t\.tar' \(a local file\); it is for s3:\/\/ destinations only\./);
+  });
 });
 
 async function waitForParts(eventLog: string, parts: number): Promise<void> {

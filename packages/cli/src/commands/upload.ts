@@ -7,9 +7,10 @@ import { PROGRESS_FORMATS, type ProgressFormat } from "../progress/progress-form
 import { shellQuote } from "../output/format.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
+import { addObjectFlags, objectFlagArgs, objectOptions, type ObjectFlags } from "./object-flags.js";
 import { addExcludeOptions, addIndexOption, requestedExcludes, type ExcludeFlags, type IndexOption } from "./shared-options.js";
 
-export interface UploadFlags extends ConnectionFlags, IndexOption, ExcludeFlags {
+export interface UploadFlags extends ConnectionFlags, ObjectFlags, IndexOption, ExcludeFlags {
   readonly partSize?: string;
   readonly concurrency?: string;
   readonly restart?: boolean;
@@ -40,6 +41,7 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
   ];
   for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
   if (flags.pathStyle) args.push("--path-style");
+  args.push(...objectFlagArgs(flags));
   if (flags.json) args.push("--json");
   for (const pattern of flags.exclude ?? []) args.push("--exclude", pattern);
   if (!flags.defaultExcludes) args.push("--no-default-excludes");
@@ -61,6 +63,7 @@ export function uploadCommand(): Command {
     .option("--json", "print the result as one JSON document on stdout (docs/json-output.md); other text goes to stderr")
     .addOption(new Option("--progress <format>", "progress on stderr: auto (a bar on a terminal, else a line every few seconds), json (JSON lines), none").choices(PROGRESS_FORMATS));
   addConnectionFlags(command);
+  addObjectFlags(command);
   addExcludeOptions(command);
   addIndexOption(command);
   return command.action(async (dir: string, url: string, flags: UploadFlags) => {
@@ -68,7 +71,7 @@ export function uploadCommand(): Command {
     const partSize = flags.partSize !== undefined ? parseSize(flags.partSize, "--part-size") : undefined;
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
     const bytesPerSecond = flags.limitRate !== undefined ? parseRate(flags.limitRate, "--limit-rate") : undefined;
-    const target = await targetFromUrl(url, connectionOptions(flags, partSize));
+    const target = await targetFromUrl(url, { ...connectionOptions(flags, partSize), ...objectOptions(flags) });
     if (flags.dryRun) {
       const { runDryRun } = await import("../upload/dry-run-report.js");
       await runDryRun({ dir, target, restart: flags.restart, indexPath: flags.index, excludes: requestedExcludes(flags), json: flags.json });

@@ -1,5 +1,6 @@
 /** `s3://bucket/key`: options from flags first, then the standard AWS environment variables. */
 import type { Target } from "@tartape/core";
+import type { S3ServerSideEncryption } from "@tartape/s3";
 import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
 
 export async function s3TargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
@@ -21,5 +22,12 @@ export async function s3TargetFromUrl(url: string, options: ConnectionOptions, e
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
     ...(options.pathStyle ? { forcePathStyle: true } : {}),
     ...(options.checksum !== undefined ? { checksum: parseS3Checksum(options.checksum, "--checksum") } : {}),
+    storageClass: options.storageClass,
+    metadata: options.metadata,
+    tags: options.tags,
+    contentType: options.contentType,
+    serverSideEncryption: options.sse as S3ServerSideEncryption | undefined,
+    sseKmsKeyId: options.sseKmsKeyId,
+    sseCustomerKey: options.sseCustomerKey,
   });
 }
