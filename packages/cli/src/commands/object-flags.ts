@@ -28,15 +28,16 @@ function collect(value: string, previous: string[] = []): string[] {
 
 export function addObjectFlags(command: Command): Command {
   return command
-    .option("--storage-class <class>", "S3: STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE, ... (as S3 names them)")
-    .option("--metadata <key=value>", "user metadata on the object (S3, Azure: names are C# identifiers); repeatable", collect)
+    .option("--storage-class <class>", "S3: STANDARD_IA, GLACIER_IR, DEEP_ARCHIVE, ... (as S3 names them); GCS: STANDARD, NEARLINE, COLDLINE, ARCHIVE")
+    .option("--metadata <key=value>", "user metadata on the object (S3, GCS, Azure: names are C# identifiers); repeatable", collect)
     .option("--tag <key=value>", "a tag on the object (S3: at most 10; Azure blob index tags); repeatable", collect)
-    .option("--content-type <type>", "the object's Content-Type (S3, Azure; default application/x-tar)")
+    .option("--content-type <type>", "the object's Content-Type (S3, Azure, GCS; default application/x-tar)")
     .option("--sse <kind>", "S3 server-side encryption: AES256 (SSE-S3) or aws:kms (SSE-KMS)")
     .option("--sse-kms-key-id <key>", "S3: the KMS key for --sse aws:kms (id, ARN or alias; default the account's S3 key)")
     .option("--sse-customer-key <file>", "S3 SSE-C: a file holding your 256-bit key (32 bytes, or their base64); read from a file so it stays out of `ps`")
     .option("--access-tier <tier>", "Azure: the blob's tier, Hot, Cool, Cold or Archive")
-    .option("--encryption-scope <scope>", "Azure: the account's encryption scope for the blocks and the blob");
+    .option("--encryption-scope <scope>", "Azure: the account's encryption scope for the blocks and the blob")
+    .option("--kms-key-name <key>", "GCS: the Cloud KMS key (projects/.../cryptoKeys/...) that encrypts the composed object");
 }
 
 /** `KEY=VALUE` flags as a record; a key given twice is a mistake, not a last-one-wins. */

@@ -15,5 +15,9 @@ export async function gcsTargetFromUrl(url: string, options: ConnectionOptions, 
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
     ...(apiEndpoint !== undefined ? { apiEndpoint } : {}),
     ...(projectId !== undefined ? { projectId } : {}),
+    storageClass: options.storageClass,
+    metadata: options.metadata,
+    contentType: options.contentType,
+    kmsKeyName: options.kmsKeyName,
   });
 }
