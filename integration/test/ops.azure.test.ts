@@ -1,6 +1,7 @@
 /** Azure object options with the CLI against a real Azurite: tier, metadata, index tags and content type read back; a resume with others refused. */
 import path from "node:path";
-import { BlobServiceClient } from "@azure/storage-blob";
+import fs from "node:fs";
+import { AccountSASPermissions, BlobServiceClient } from "@azure/storage-blob";
 import { parseAzureUrl } from "@tartape/azure";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureHarness } from "../src/scenarios/azure-harness.js";
@@ -81,6 +82,61 @@ describe("Azure object options", () => {
     const bad = await runCli(["upload", dir, url, "--metadata", "bad-name=x"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('The metadata name "bad-name" in --metadata is not one Azure takes');
+  });
+});
+
+describe("Azure secrets", () => {
+  /** The connection string's fields. */
+  function fields(connectionString: string): Record<string, string> {
+    return Object.fromEntries(connectionString.split(";").filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  }
+
+  function filesUnder(dir: string): Array<[string, Buffer]> {
+    return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).flatMap((rel) => {
+      const file = path.join(dir, rel);
+      return fs.statSync(file).isFile() ? [[file, fs.readFileSync(file)] as [string, Buffer]] : [];
+    });
+  }
+
+  it("an account key, a connection string and a SAS token appear in no output, log or index", async () => {
+    const { url, env } = harness.cli("secrets/tape.tar");
+    const connectionString = env["AZURE_STORAGE_CONNECTION_STRING"]!;
+    const { AccountName: account, AccountKey: accountKey, BlobEndpoint: blobEndpoint } = fields(connectionString);
+    const service = BlobServiceClient.fromConnectionString(connectionString);
+    const sas = new URL(service.generateAccountSasUrl(new Date(Date.now() + 3_600_000), AccountSASPermissions.parse("rwdlac"), "sco")).search.slice(1);
+    expect(account).toBeDefined();
+    const signature = new URLSearchParams(sas).get("sig")!;
+    expect(signature.length).toBeGreaterThan(20);
+    const sasEnv = { AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${blobEndpoint};SharedAccessSignature=${sas}` };
+
+    const dir = tree("azure-secrets", 1 * MiB);
+    const log = scratch.file("azure-secrets.jsonl");
+    const viaKey = await runCli(["upload", dir, url, "--part-size", "256KiB", "--event-log", log, "--json", "--progress", "json"], env);
+    expect(viaKey.code, viaKey.stderr).toBe(0);
+    const viaSas = await runCli(["upload", dir, url.replace("secrets/", "secrets-sas/"), "--part-size", "256KiB", "--event-log", log], sasEnv);
+    expect(viaSas.code, viaSas.stderr).toBe(0);
+    // Given on the command line, the connection string is not repeated in what the run prints; a wrong key fails without it either.
+    const flagged = await runCli(["upload", dir, url.replace("secrets/", "secrets-flag/"), "--connection-string", connectionString], {});
+    expect(flagged.code, flagged.stderr).toBe(0);
+    const wrongKey = Buffer.alloc(64, 1).toString("base64");
+    const wrong = await runCli(["upload", dir, url.replace("secrets/", "secrets-wrong/")], { AZURE_STORAGE_CONNECTION_STRING: connectionString.replace(accountKey!, wrongKey) });
+    expect(wrong.code).toBe(1);
+    const status = await runCli(["status", dir, "--json"], env);
+
+    const seen: Array<[string, string | Buffer]> = [
+      ["key run", viaKey.stdout + viaKey.stderr],
+      ["SAS run", viaSas.stdout + viaSas.stderr],
+      ["flag run", flagged.stdout + flagged.stderr],
+      ["wrong key run", wrong.stdout + wrong.stderr],
+      ["status", status.stdout],
+      ["event log", fs.readFileSync(log)],
+      ...filesUnder(path.join(dir, ".tartape")),
+    ];
+    for (const [where, text] of seen) {
+      for (const secret of [accountKey!, wrongKey, signature, encodeURIComponent(signature)]) {
+        expect(Buffer.from(text).includes(secret), `a secret in ${where}`).toBe(false);
+      }
+    }
   });
 });
 

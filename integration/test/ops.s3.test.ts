@@ -3,12 +3,14 @@
  * a dry run that sends nothing, a bandwidth cap, object options read back,
  * and credentials from an AWS profile.
  */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MINIO_KMS_KEY_NAME, s3ClientConfig, startMinio, type MinioServer } from "../src/index.js";
 import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
-import { runCli, CliProcess } from "../src/scenarios/support/cli-process.js";
+import { cliEntry, runCli, CliProcess } from "../src/scenarios/support/cli-process.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { singleFileTree } from "../src/scenarios/support/trees.js";
 
@@ -19,8 +21,12 @@ let minio: MinioServer;
 let admin: S3Client;
 const scratch = new Scratch();
 
+/** Keys no other string of the run contains, so finding them anywhere means they leaked. */
+const ACCESS_KEY = "OPSKEYID7Q2WX";
+const SECRET_KEY = "ops-secret-Zx81qLw5vR";
+
 beforeAll(async () => {
-  minio = await startMinio();
+  minio = await startMinio({ accessKey: ACCESS_KEY, secretKey: SECRET_KEY });
   admin = new S3Client(s3ClientConfig(minio));
   await createBucketWhenReady(admin, BUCKET);
   scratch.open("ops-s3");
@@ -172,7 +178,76 @@ describe("object options", () => {
     const dir = tree("foreign", 1 * MiB);
     const run = await runCli(["upload", dir, path.join(scratch.dir("dest"), "t.tar"), "--storage-class", "STANDARD_IA"], env());
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^tartape: --storage-class does not apply to '.*t\.tar' \(a local file\); it is for s3:\/\/ destinations only\./);
+    expect(run.stderr).toMatch(/^tartape: --storage-class does not apply to '.*t\.tar' \(a local file\); it is for s3:\/\/ and gs:\/\/ destinations only\./);
+  });
+});
+
+describe("--profile", () => {
+  /** A temporary AWS config and credentials file pair with a profile `tapes` holding `secret`. */
+  function awsFiles(secret: string): Record<string, string> {
+    const dir = scratch.dir("aws");
+    fs.writeFileSync(path.join(dir, "config"), `[profile tapes]\nregion = ${minio.region}\n`);
+    fs.writeFileSync(path.join(dir, "credentials"), `[tapes]\naws_access_key_id = ${ACCESS_KEY}\naws_secret_access_key = ${secret}\n`);
+    // Keys in the environment too, and wrong: --profile must win over them, as the AWS CLI's does.
+    return { AWS_CONFIG_FILE: path.join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "credentials"), AWS_ACCESS_KEY_ID: "ENVKEYWRONG", AWS_SECRET_ACCESS_KEY: "env-secret-wrong-9Qx" };
+  }
+
+  /** Runs the CLI and reads its command line (what `ps` shows) while it runs. */
+  function runWatched(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; cmdline: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [cliEntry(), ...args], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+      const cmdline = fs.readFileSync(`/proc/${child.pid}/cmdline`, "utf8").split("\0").join(" ");
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, stdout, stderr, cmdline }));
+    });
+  }
+
+  /** Every file under `dir`, as bytes. */
+  function filesUnder(dir: string): Array<[string, Buffer]> {
+    return fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).flatMap((rel) => {
+      const file = path.join(dir, rel);
+      return fs.statSync(file).isFile() ? [[file, fs.readFileSync(file)] as [string, Buffer]] : [];
+    });
+  }
+
+  it("uploads with a profile of temporary AWS files, over wrong keys in the environment; the secret appears in no output, log, index or command line", async () => {
+    const dir = tree("profile", 6 * MiB);
+    const key = "profile/tape.tar";
+    const url = `s3://${BUCKET}/${key}`;
+    const env = awsFiles(SECRET_KEY);
+    const log = scratch.file("profile.jsonl");
+    const run = await runWatched(["upload", dir, url, "--endpoint", minio.endpoint, "--profile", "tapes", "--event-log", log, "--progress", "json", "--json"], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: "completed" });
+    expect(run.cmdline).toContain("--profile tapes");
+    const status = await runCli(["status", dir, "--json"], env);
+    const dryRun = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--profile", "tapes", "--dry-run"], env);
+    expect(dryRun.stdout).toMatch(/state +the destination holds this tape already/);
+
+    // A wrong secret fails with a message that names neither secret.
+    const wrong = await runCli(["upload", dir, `s3://${BUCKET}/profile/other.tar`, "--endpoint", minio.endpoint, "--profile", "tapes"], awsFiles("wrong-secret-Kp3vN8"));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^tartape: .*the secret access key is wrong/m);
+
+    const seen: Array<[string, string | Buffer]> = [
+      ["stdout", run.stdout],
+      ["stderr", run.stderr],
+      ["ps", run.cmdline],
+      ["status", status.stdout + status.stderr],
+      ["dry run", dryRun.stdout + dryRun.stderr],
+      ["failed run", wrong.stdout + wrong.stderr],
+      ["event log", fs.readFileSync(log)],
+      ...filesUnder(path.join(dir, ".tartape")),
+    ];
+    for (const [where, text] of seen) {
+      for (const secret of [SECRET_KEY, "wrong-secret-Kp3vN8", "env-secret-wrong-9Qx"]) {
+        expect(Buffer.from(text).includes(secret), `${secret} in ${where}`).toBe(false);
+      }
+    }
   });
 });
 

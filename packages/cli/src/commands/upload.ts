@@ -34,6 +34,7 @@ export function resumeCommandFor(dir: string, url: string, flags: Omit<UploadFla
     ["--limit-rate", flags.limitRate],
     ["--endpoint", flags.endpoint],
     ["--region", flags.region],
+    ["--profile", flags.profile],
     ["--checksum", flags.checksum],
     ["--event-log", flags.eventLog],
     ["--index", flags.index],

@@ -19,6 +19,8 @@ export interface ConnectionOptions extends ObjectOptions {
   readonly partSize?: number | undefined;
   /** S3-compatible or GCS API endpoint (`--endpoint`). */
   readonly endpoint?: string | undefined;
+  /** AWS shared config profile (`--profile`). */
+  readonly profile?: string | undefined;
   /** S3 region (`--region`). */
   readonly region?: string | undefined;
   /** Path-style S3 addressing (`--path-style`). */

@@ -18,8 +18,10 @@ export async function s3TargetFromUrl(url: string, options: ConnectionOptions, e
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(region !== undefined ? { region } : {}),
+    // --profile: the shared files' profile, over the environment's keys (as the AWS CLI's --profile).
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
     // Without both keys the SDK's own chain (profile, instance role, ...) decides.
-    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
+    ...(options.profile === undefined && accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
     ...(options.pathStyle ? { forcePathStyle: true } : {}),
     ...(options.checksum !== undefined ? { checksum: parseS3Checksum(options.checksum, "--checksum") } : {}),
     storageClass: options.storageClass,

@@ -13,6 +13,7 @@ import { s3TargetFromUrl } from "./s3.js";
 const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions; kinds: ReadonlyArray<Destination["kind"]> }> = [
   { flag: "--endpoint", option: "endpoint", kinds: ["s3", "gs"] },
   { flag: "--region", option: "region", kinds: ["s3"] },
+  { flag: "--profile", option: "profile", kinds: ["s3"] },
   { flag: "--path-style", option: "pathStyle", kinds: ["s3"] },
   { flag: "--checksum", option: "checksum", kinds: ["s3"] },
   { flag: "--connection-string", option: "connectionString", kinds: ["az"] },
