@@ -5,7 +5,7 @@
  * as they do.
  */
 import { Readable } from "node:stream";
-import { AnonymousCredential, BlobServiceClient, newPipeline, type RequestPolicy, type WebResourceLike } from "@azure/storage-blob";
+import { AnonymousCredential, BlobServiceClient, newPipeline, type RequestPolicy, type WebResource } from "@azure/storage-blob";
 import type { PartBody, UploadContext } from "@tartape/core";
 import { describe, expect, it } from "vitest";
 import { azureTarget } from "./azure-target.js";
@@ -21,7 +21,7 @@ function capturingClient(sent: Sent[]): BlobServiceClient {
   const pipeline = newPipeline(new AnonymousCredential(), { retryOptions: { maxTries: 1 } });
   pipeline.factories.push({
     create: (): RequestPolicy => ({
-      sendRequest: async (request: WebResourceLike) => {
+      sendRequest: async (request: WebResource) => {
         const headers: Record<string, string> = {};
         for (const header of request.headers.headersArray()) headers[header.name.toLowerCase()] = header.value;
         sent.push({ method: request.method, url: request.url, headers });
