@@ -59,7 +59,7 @@ describe("Azure object options", () => {
     const dir = tree("azure-resume", 4 * MiB);
     const { url, env } = harness.cli("resume/tape.tar");
     const events = scratch.file("azure-resume.jsonl");
-    const cli = CliProcess.start(["upload", dir, url, "--part-size", "512KiB", "--concurrency", "1", "--access-tier", "Hot", "--event-log", events], env);
+    const cli = CliProcess.start(["upload", dir, url, "--part-size", "512KiB", "--concurrency", "1", "--limit-rate", "1MiB/s", "--access-tier", "Hot", "--event-log", events], env);
     await waitForParts(events, 1);
     cli.kill();
     await cli.exited;
@@ -78,7 +78,7 @@ describe("Azure object options", () => {
     const run = await runCli(["upload", dir, url, "--storage-class", "STANDARD_IA"], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--storage-class does not apply to");
-    expect(run.stderr).toContain("it is for s3:// destinations only");
+    expect(run.stderr).toContain("it is for s3:// and gs:// destinations only");
     const bad = await runCli(["upload", dir, url, "--metadata", "bad-name=x"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('The metadata name "bad-name" in --metadata is not one Azure takes');

@@ -76,11 +76,12 @@ describe("GCS object options", () => {
   it("a resume with another storage class is refused naming the flag that continues it", async () => {
     const dir = tree("gcs-resume", 2 * MiB);
     const { url, args, env } = harness.cli("resume/tape.tar");
-    // A file that changes after the first parts stops the upload with parts recorded: an upload in progress.
+    // A file that changes after the first parts stops the upload with parts recorded: an upload in progress
+    // (slowed down, so the change lands before the last part).
     expect((await runCli(["record", dir], env)).code).toBe(0);
     const file = fs.readdirSync(dir).find((name) => name !== ".tartape")!;
     const events = scratch.file("gcs-resume.jsonl");
-    const first = runCli(["upload", dir, url, ...args, "--part-size", "256KiB", "--concurrency", "1", "--storage-class", "COLDLINE", "--event-log", events], env);
+    const first = runCli(["upload", dir, url, ...args, "--part-size", "256KiB", "--concurrency", "1", "--limit-rate", "512KiB/s", "--storage-class", "COLDLINE", "--event-log", events], env);
     await waitForParts(events, 1);
     fs.appendFileSync(`${dir}/${file}`, "x");
     expect((await first).code).toBe(1);

@@ -72,18 +72,22 @@ describe("upload --dry-run", () => {
     expect(await pendingUploads(key)).toEqual([]);
     expect((await runCli(["status", dir], env())).stdout).toBe(`No uploads are recorded for ${dir}.\n`);
 
-    // Two parts uploaded, then killed: the dry run lists them on the server and says one is left.
+    // Killed after a part or two (slowed down so the kill lands mid-upload): the dry run counts what the server holds.
     const events = scratch.file("dry.jsonl");
-    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--event-log", events], env());
-    await waitForParts(events, 2);
+    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--limit-rate", "8MiB/s", "--event-log", events], env());
+    await waitForParts(events, 1);
     cli.kill();
     await cli.exited;
     const [uploadId] = await pendingUploads(key);
     expect(uploadId).toBeDefined();
+    const status = JSON.parse((await runCli(["status", dir, "--json"], env())).stdout) as { uploads: Array<{ partsDone: number; bytesDone: number }> };
+    const { partsDone, bytesDone } = status.uploads[0]!;
+    expect(partsDone).toBeGreaterThanOrEqual(1);
+    expect(partsDone).toBeLessThan(3);
     const resume = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--dry-run", "--json"], env());
     expect(resume.code, resume.stderr).toBe(0);
     const doc = JSON.parse(resume.stdout) as Record<string, unknown>;
-    expect(doc).toMatchObject({ dryRun: true, state: "resume", uploadId, partCount: 3, partsOnServer: 2, partsToSend: 1, bytesToSend: 12 * MiB - 10 * MiB });
+    expect(doc).toMatchObject({ dryRun: true, state: "resume", uploadId, partCount: 3, partsOnServer: partsDone, partsToSend: 3 - partsDone, bytesToSend: 12 * MiB - bytesDone });
     expect(await pendingUploads(key)).toEqual([uploadId]);
     expect(await objectsUnder("dry/")).toEqual([]);
 
@@ -149,7 +153,7 @@ describe("object options", () => {
     const url = `s3://${BUCKET}/${key}`;
     const events = scratch.file("options-resume.jsonl");
     const first = ["--storage-class", "STANDARD", "--metadata", "owner=ops", "--tag", "team=data"];
-    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--event-log", events, ...first], env());
+    const cli = CliProcess.start(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "5MiB", "--concurrency", "1", "--limit-rate", "8MiB/s", "--event-log", events, ...first], env());
     await waitForParts(events, 1);
     cli.kill();
     await cli.exited;
