@@ -31,6 +31,11 @@ export interface StartMinioOptions extends LaunchOptions {
   region?: string;
 }
 
+/** The name of MinIO's static KMS key, for `--sse aws:kms --sse-kms-key-id`. */
+export const MINIO_KMS_KEY_NAME = "tartape-test-key";
+/** 32 bytes, base64: a throwaway key for a throwaway server. */
+const TEST_KMS_KEY = Buffer.alloc(32, 0x2a).toString("base64");
+
 /** Env for MinIO: credentials plus everything that keeps it offline, quiet and small. */
 function minioEnv(home: string, accessKey: string, secretKey: string, region: string): NodeJS.ProcessEnv {
   return envWithout("MINIO_", {
@@ -48,6 +53,8 @@ function minioEnv(home: string, accessKey: string, secretKey: string, region: st
     // CI mode: caps the buffer pool at 256 MiB instead of sizing it from machine RAM, and
     // relaxes root-drive checks that are irrelevant for a throwaway temp directory.
     MINIO_CI_CD: "1",
+    // A static KMS key, so tests can ask for SSE-S3 and SSE-KMS (KMS_KEY_NAME); only requests that ask are encrypted.
+    MINIO_KMS_SECRET_KEY: `${MINIO_KMS_KEY_NAME}:${TEST_KMS_KEY}`,
   });
 }
 

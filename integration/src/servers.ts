@@ -13,7 +13,7 @@ export {
   type LaunchOptions,
   type LaunchPlan,
 } from "./launch.js";
-export { startMinio, s3ClientConfig, type MinioServer, type StartMinioOptions } from "./minio.js";
+export { startMinio, s3ClientConfig, MINIO_KMS_KEY_NAME, type MinioServer, type StartMinioOptions } from "./minio.js";
 export {
   startAzurite,
   azuriteConnectionString,

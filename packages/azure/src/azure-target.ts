@@ -18,10 +18,12 @@ import {
   type ServerPart,
   type Target,
   type TargetLimits,
+  type TargetObject,
   type UploadContext,
   type Progress,
   withIdleTimeout,
 } from "@tartape/core";
+import { azureIdentityOptions, checkAzureObjectOptions, type AzureObjectOptions } from "./object-options.js";
 import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
 import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
 import { blobNameProblem, containerNameProblem } from "./azure-url.js";
@@ -30,7 +32,7 @@ import { AZURE_LIMITS } from "./limits.js";
 import { azureRemoteObjects } from "./azure-source.js";
 import { verifyCommittedBlocks } from "./verify-commit.js";
 
-export interface AzureTargetOptions extends AzureConnectionOptions {
+export interface AzureTargetOptions extends AzureConnectionOptions, AzureObjectOptions {
   /** The container that receives the blob; it must exist. */
   readonly container: string;
   /** The blob name; `/` makes virtual folders. An existing blob is replaced when the upload completes. */
@@ -77,12 +79,16 @@ export class AzureTarget implements Target {
   private readonly idleTimeoutMs: number | undefined;
   /** The committed blob read back, and its catalog beside it. */
   readonly remote: RemoteObjects;
+  readonly objectIdentity: TargetObject;
+  /** Tier, metadata, tags, content type, encryption scope (object-options.ts). */
+  private readonly objectOptions: AzureObjectOptions;
 
   constructor(options: AzureTargetOptions) {
     const containerProblem = containerNameProblem(options.container);
     if (containerProblem) throw new InvalidArgumentError(`The Azure container name '${options.container}' ${containerProblem}.`);
     const blobProblem = blobNameProblem(options.blob);
     if (blobProblem) throw new InvalidArgumentError(`The Azure blob name '${options.blob}' ${blobProblem}.`);
+    this.objectOptions = checkAzureObjectOptions(options);
     const service = serviceClientFor(options);
     this.container = options.container;
     this.blob = options.blob;
@@ -95,6 +101,12 @@ export class AzureTarget implements Target {
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
     this.idleTimeoutMs = options.idleTimeoutMs;
     this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service });
+    this.objectIdentity = { id: this.id, options: azureIdentityOptions(this.objectOptions) };
+  }
+
+  /** The encryption scope every block and the commit carry, when one was asked for. */
+  private get scope(): { encryptionScope?: string } {
+    return this.objectOptions.encryptionScope !== undefined ? { encryptionScope: this.objectOptions.encryptionScope } : {};
   }
 
   /** Where the finished blob lives, without any SAS token. */
@@ -170,7 +182,7 @@ export class AzureTarget implements Target {
     const md5 = await body.digest("md5", ctx.signal);
     ctx.signal.throwIfAborted();
     const response = await this.call(`staging block ${part.number}`, ctx.signal, (signal, progress) =>
-      this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, abortSignal: signal, onProgress: progress }),
+      this.blockBlob.stageBlock(blockId, () => body.open(), part.size, { transactionalContentMD5: md5, ...this.scope, abortSignal: signal, onProgress: progress }),
     );
     // The service verified the MD5 before answering; an echo (Azure sends one, Azurite does not) must match too.
     if (response.contentMD5 && !Buffer.from(response.contentMD5).equals(md5)) {
@@ -189,7 +201,14 @@ export class AzureTarget implements Target {
     await this.call("committing the block list", ctx.signal, (signal) =>
       this.blockBlob.commitBlockList(
         expected.map((b) => b.blockId),
-        { metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint }, blobHTTPHeaders: { blobContentType: TAR_CONTENT_TYPE }, abortSignal: signal },
+        {
+          metadata: { ...this.objectOptions.metadata, [FINGERPRINT_METADATA]: ctx.fingerprint },
+          blobHTTPHeaders: { blobContentType: this.objectOptions.contentType ?? TAR_CONTENT_TYPE },
+          ...(this.objectOptions.accessTier !== undefined ? { tier: this.objectOptions.accessTier } : {}),
+          ...(this.objectOptions.tags !== undefined ? { tags: { ...this.objectOptions.tags } } : {}),
+          ...this.scope,
+          abortSignal: signal,
+        },
       ),
     );
     const committed = await this.call("reading back the committed block list", ctx.signal, (signal) => this.blockBlob.getBlockList("committed", { abortSignal: signal }));

@@ -19,6 +19,12 @@ describe("CLI words", () => {
     expect(sizeFlagValue(5000)).toBe("5000");
     expect(cliOptionWords("partSize", String(5 * 1024 * 1024))).toBe("--part-size 5MiB");
     expect(cliOptionWords("checksum", "crc32")).toBe("--checksum crc32");
+    expect(cliOptionWords("storageClass", "GLACIER_IR")).toBe("--storage-class GLACIER_IR");
+    expect(cliOptionWords("sseKmsKeyId", "alias/k")).toBe("--sse-kms-key-id alias/k");
+    expect(cliOptionWords("metadata", "a=1&note=nightly%20run")).toBe("--metadata a=1 --metadata 'note=nightly run'");
+    expect(cliOptionWords("tag", "")).toBe("no --tag");
+    expect(cliOptionWords("sseCustomerKey", "MD5 abc==")).toBe("--sse-customer-key <the key file whose key has MD5 abc==>");
+    expect(inCliWords(`give ${OPTION_WORDS.s3Sse} aws:kms with ${OPTION_WORDS.s3SseKmsKeyId}`)).toBe("give --sse aws:kms with --sse-kms-key-id");
   });
 
   it("words an options error with flags", () => {

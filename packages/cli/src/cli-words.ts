@@ -5,6 +5,7 @@
  * swap is exact; UploadOptionsChangedError words its options through
  * `cliOptionWords`.
  */
+import { shellQuote } from "./output/format.js";
 import { OPTION_WORDS, TartapeError, UploadOptionsChangedError, type OptionName, type OptionWords } from "@tartape/core/tape";
 
 const FLAGS: Readonly<Record<OptionName, string>> = {
@@ -19,6 +20,16 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
   azureCredentialOptions: "or pass --connection-string",
   noCatalog: "--no-catalog",
+  storageClass: "--storage-class",
+  metadata: "--metadata",
+  tags: "--tag",
+  contentType: "--content-type",
+  s3Sse: "--sse",
+  s3SseKmsKeyId: "--sse-kms-key-id",
+  s3SseCustomerKey: "--sse-customer-key",
+  azureAccessTier: "--access-tier",
+  azureEncryptionScope: "--encryption-scope",
+  gcsKmsKeyName: "--kms-key-name",
 };
 
 const KiB = 1024;
@@ -36,6 +47,12 @@ export function sizeFlagValue(bytes: number): string {
 /** A library option with its value, as the flag that sets it. */
 export const cliOptionWords: OptionWords = (option, value) => {
   if (option === "partSize") return `--part-size ${sizeFlagValue(Number(value))}`;
+  // Pairs (`a=1&b=2`, URL-encoded) are one flag each, as they are given.
+  if ((option === "metadata" || option === "tag") && value !== "") {
+    return value.split("&").map((pair) => `--${option} ${shellQuote(decodeURIComponent(pair))}`).join(" ");
+  }
+  // The index keeps a customer key's MD5, never the key.
+  if (option === "sseCustomerKey" && value !== "") return `--sse-customer-key <the key file whose key has ${value}>`;
   const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return value === "" ? `no ${flag}` : `${flag} ${value}`;
 };

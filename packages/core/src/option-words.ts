@@ -27,6 +27,20 @@ export const OPTION_WORDS = {
   azureCredentialOptions: "or pass connectionString, credential (with url), a url with a SAS token, or a client",
   /** A remote tape read without its catalog: RemoteTapeLocation's `catalog: null` (CLI: `ls/get --no-catalog`). */
   noCatalog: "catalog: null",
+  /** Object options of the S3, Azure and GCS targets (CLI: one flag each). */
+  storageClass: "the storageClass option",
+  metadata: "the metadata option",
+  tags: "the tags option",
+  contentType: "the contentType option",
+  /** s3Target's server-side encryption (CLI: `--sse`, `--sse-kms-key-id`, `--sse-customer-key`). */
+  s3Sse: "the serverSideEncryption option",
+  s3SseKmsKeyId: "the sseKmsKeyId option",
+  s3SseCustomerKey: "the sseCustomerKey option",
+  /** azureTarget's (CLI: `--access-tier`, `--encryption-scope`). */
+  azureAccessTier: "the accessTier option",
+  azureEncryptionScope: "the encryptionScope option",
+  /** gcsTarget's `kmsKeyName` (CLI: `--kms-key-name`). */
+  gcsKmsKeyName: "the kmsKeyName option",
 } as const;
 
 export type OptionName = keyof typeof OPTION_WORDS;

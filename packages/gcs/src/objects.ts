@@ -67,6 +67,8 @@ export interface ComposeRequest {
   readonly resource?: FileMetadata;
   /** `0`: only if the destination does not exist; a generation: only if it is still that one. */
   readonly ifGenerationMatch?: string;
+  /** The Cloud KMS key that encrypts the new object. */
+  readonly kmsKeyName?: string;
 }
 
 /**
@@ -80,7 +82,10 @@ export async function composeObject(bucket: Bucket, request: ComposeRequest, sig
     destination: request.resource ?? {},
     sourceObjects: request.sources.map((s) => ({ name: s.name, generation: s.generation })),
   };
-  const qs = request.ifGenerationMatch !== undefined ? { ifGenerationMatch: request.ifGenerationMatch } : {};
+  const qs = {
+    ...(request.ifGenerationMatch !== undefined ? { ifGenerationMatch: request.ifGenerationMatch } : {}),
+    ...(request.kmsKeyName !== undefined ? { kmsKeyName: request.kmsKeyName } : {}),
+  };
   const resource = await unlessAborted(
     new Promise<FileMetadata>((resolve, reject) => {
       file.request({ method: "POST", uri: "/compose", qs, json: body }, (err, response) => (err ? reject(err) : resolve(response as FileMetadata)));

@@ -19,6 +19,7 @@ import {
   type ServerPart,
   type Target,
   type TargetLimits,
+  type TargetObject,
   type UploadContext,
   withIdleTimeout,
 } from "@tartape/core";
@@ -29,6 +30,7 @@ import { forEachConcurrently } from "./concurrency.js";
 import { concatChecksums, crc32cFromBase64, crc32cToBase64, type ChecksummedRange } from "./crc32c.js";
 import { isPreconditionFailed, toTargetError } from "./errors.js";
 import { GCS_LIMITS } from "./limits.js";
+import { checkGcsObjectOptions, composedResource, gcsIdentityOptions, type GcsObjectOptions } from "./object-options.js";
 import { composeObject, deleteObject, listObjects, statObject, type ComposeSource } from "./objects.js";
 import { uploadObject } from "./part-upload.js";
 import type { StoredObject } from "./stored-object.js";
@@ -46,7 +48,7 @@ const COMPOSE_CONCURRENCY = 8;
 const DELETE_CONCURRENCY = 16;
 const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 
-export interface GcsTargetOptions extends GcsConnectionOptions {
+export interface GcsTargetOptions extends GcsConnectionOptions, GcsObjectOptions {
   readonly bucket: string;
   /** The object the tape becomes. */
   readonly key: string;
@@ -88,9 +90,13 @@ export class GcsTarget implements Target {
   private readonly idleTimeoutMs: number;
   /** The composed object read back, and its catalog beside it. */
   readonly remote: RemoteObjects;
+  readonly objectIdentity: TargetObject;
+  /** Storage class, metadata, content type, KMS key of the composed object (object-options.ts). */
+  private readonly objectOptions: GcsObjectOptions;
 
   constructor(options: GcsTargetOptions) {
     checkGcsLocation(options);
+    this.objectOptions = checkGcsObjectOptions(options);
     this.bucketName = options.bucket;
     this.key = options.key;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
@@ -103,6 +109,7 @@ export class GcsTarget implements Target {
     this.limits = { ...GCS_LIMITS, ...options.limits };
     this.bucket = this.storage.bucket(this.bucketName);
     this.remote = gcsRemoteObjects({ bucket: this.bucketName, key: this.key, storage: this.storage });
+    this.objectIdentity = { id: this.id, options: gcsIdentityOptions(this.objectOptions) };
   }
 
   private get location(): string {
@@ -241,10 +248,11 @@ export class GcsTarget implements Target {
       return { name, generation: object.generation, ...checksum };
     });
 
-    const compose = (destination: string, from: readonly ComposeSource[], ifGenerationMatch?: string, resource?: FileMetadata) =>
+    const compose = (destination: string, from: readonly ComposeSource[], ifGenerationMatch?: string, resource?: FileMetadata, kmsKeyName?: string) =>
       this.call(`composing ${destination}`, ctx, async () => {
         try {
-          return await composeObject(this.bucket, { destination, sources: from, ...(ifGenerationMatch !== undefined ? { ifGenerationMatch } : {}), ...(resource ? { resource } : {}) }, ctx.signal);
+          const request = { destination, sources: from, ...(ifGenerationMatch !== undefined ? { ifGenerationMatch } : {}), ...(resource ? { resource } : {}), ...(kmsKeyName !== undefined ? { kmsKeyName } : {}) };
+          return await composeObject(this.bucket, request, ctx.signal);
         } catch (err) {
           // Another completion of this upload wrote the intermediate first: the next attempt lists it and reuses it.
           if (!isPreconditionFailed(err)) throw err;
@@ -253,10 +261,8 @@ export class GcsTarget implements Target {
       });
     const plan = planComposeTree(parts.length);
     const finalSources = await buildIntermediates(plan, { prefix: uploadId, parts: sources, existing, concurrency: COMPOSE_CONCURRENCY, compose });
-    const object = await compose(this.key, finalSources, undefined, {
-      contentType: "application/x-tar",
-      metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint, [CRC32C_METADATA]: crc32cToBase64(expected.crc32c) },
-    });
+    const own = { [FINGERPRINT_METADATA]: ctx.fingerprint, [CRC32C_METADATA]: crc32cToBase64(expected.crc32c) };
+    const object = await compose(this.key, finalSources, undefined, composedResource(this.objectOptions, own), this.objectOptions.kmsKeyName);
     if (!holds(object, expected)) {
       // Never leave at the key an object that is not the tape.
       await this.call("deleting a wrongly composed object", ctx, () => deleteObject(this.bucket, this.key, ctx.signal, object.generation));

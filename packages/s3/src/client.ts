@@ -14,6 +14,12 @@ export interface S3ConnectionOptions {
   readonly region?: string;
   /** Default: the SDK's chain (environment, profile, instance role). */
   readonly credentials?: S3Credentials;
+  /**
+   * A profile of the AWS shared config and credentials files (~/.aws/config, ~/.aws/credentials, or
+   * AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE): its credentials (keys, SSO, role to assume, process)
+   * and region. Taken over AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, as the AWS CLI's --profile is.
+   */
+  readonly profile?: string;
   /** Address buckets as `endpoint/bucket/key`. Default: true with a custom endpoint (no bucket DNS there), false for AWS. */
   readonly forcePathStyle?: boolean;
   /**
@@ -34,6 +40,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(region ? { region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
     forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
     // The driver retries every call with its own backoff, and a part with a fresh stream; SDK retries would stack on top.
     maxAttempts: 1,

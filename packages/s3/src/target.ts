@@ -37,6 +37,7 @@ import { createS3Client, describeEndpoint, type S3ConnectionOptions } from "./cl
 import { isNotFound, isS3Error, statusOf, toTargetError, type S3RequestContext } from "./errors.js";
 import { checkCrc32Available, checksumOfKind, DEFAULT_S3_CHECKSUM, isBase64Crc32, parseS3Checksum, compositeCrc32, receiptChecksum, type S3Checksum } from "./checksum.js";
 import { multipartEtag, unquoteEtag } from "./etag.js";
+import { checkS3ObjectOptions, createUploadInput, identityOptions, sseCustomerInput, type S3ObjectOptions } from "./object-options.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
 import { MARKER_PART_NUMBER, storeMarker } from "./ownership-marker.js";
@@ -52,7 +53,7 @@ export const S3_LIMITS: TargetLimits = { minPartSize: 5 * MiB, maxPartSize: 5 * 
 const FINGERPRINT_METADATA = "tartape-fingerprint";
 const SIZE_METADATA = "tartape-size";
 
-export interface S3TargetOptions extends S3ConnectionOptions {
+export interface S3TargetOptions extends S3ConnectionOptions, S3ObjectOptions {
   readonly bucket: string;
   /** The object the tape becomes. */
   readonly key: string;
@@ -101,6 +102,10 @@ export class S3Target implements Target {
   /** The finished object read back, and its catalog beside it. */
   readonly remote: RemoteObjects;
   readonly objectIdentity: TargetObject;
+  /** Storage class, encryption, metadata, tags, content type (object-options.ts). */
+  private readonly objectOptions: S3ObjectOptions;
+  /** SSE-C: what every request touching the object's bytes carries. */
+  private readonly customerKey: ReturnType<typeof sseCustomerInput>;
 
   constructor(options: S3TargetOptions) {
     checkS3Location(options);
@@ -109,13 +114,16 @@ export class S3Target implements Target {
     this.checksum = options.checksum ?? DEFAULT_S3_CHECKSUM;
     parseS3Checksum(this.checksum); // a caller without types may pass anything
     if (this.checksum === "crc32") checkCrc32Available();
+    checkS3ObjectOptions(options, this.checksum);
+    this.objectOptions = options;
+    this.customerKey = sseCustomerInput(options);
     // Two servers never share upload state: the endpoint is part of the identity. So is a
     // checksum other than the default: S3 wants every part of an upload to carry the same kind.
     const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === DEFAULT_S3_CHECKSUM ? [] : [`checksum=${this.checksum}`])];
     this.id = `s3://${this.bucket}/${this.key}` + (query.length ? `?${query.join("&")}` : "");
     // The same object whatever the checksum: an upload with the other kind must be finished or aborted first.
     const server = options.endpoint ? `?endpoint=${endpointLabel(options.endpoint)}` : "";
-    this.objectIdentity = { id: `s3://${this.bucket}/${this.key}${server}`, options: { checksum: this.checksum } };
+    this.objectIdentity = { id: `s3://${this.bucket}/${this.key}${server}`, options: { checksum: this.checksum, ...identityOptions(options) } };
     this.partSize = options.partSize;
     this.limits = { ...S3_LIMITS, ...options.limits };
     this.client = options.client ?? createS3Client(options);
@@ -138,9 +146,9 @@ export class S3Target implements Target {
         new CreateMultipartUploadCommand({
           Bucket: this.bucket,
           Key: this.key,
-          ContentType: "application/x-tar",
+          ...createUploadInput(this.objectOptions),
           ...(this.checksum === "crc32" ? { ChecksumAlgorithm: "CRC32" as const } : {}),
-          Metadata: { [FINGERPRINT_METADATA]: ctx.fingerprint, [SIZE_METADATA]: String(ctx.totalSize) },
+          Metadata: { ...this.objectOptions.metadata, [FINGERPRINT_METADATA]: ctx.fingerprint, [SIZE_METADATA]: String(ctx.totalSize) },
         }),
         { abortSignal: ctx.signal },
       )
@@ -238,7 +246,7 @@ export class S3Target implements Target {
   ): Promise<StreamedPart> {
     let sent;
     try {
-      const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum };
+      const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum, ...this.customerKey };
       sent = await streamPart(this.client, input, body, ctx.signal);
     } catch (err) {
       if (checksum.ChecksumAlgorithm === "CRC32" && refusesChecksumTrailer(err)) {
@@ -264,6 +272,7 @@ export class S3Target implements Target {
           Bucket: this.bucket,
           Key: this.key,
           UploadId: uploadId,
+          ...this.customerKey,
           MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.number, ETag: `"${p.etag}"`, ...this.partChecksum(p) })) },
         }),
         { abortSignal: ctx.signal },
@@ -354,7 +363,7 @@ export class S3Target implements Target {
   /** The object's metadata (and, with CRC32 parts, its checksum), or null when there is no object. */
   private async head(ctx: UploadContext): Promise<HeadObjectCommandOutput | null> {
     try {
-      const input = { Bucket: this.bucket, Key: this.key, ...(this.checksum === "crc32" ? { ChecksumMode: "ENABLED" as const } : {}) };
+      const input = { Bucket: this.bucket, Key: this.key, ...this.customerKey, ...(this.checksum === "crc32" ? { ChecksumMode: "ENABLED" as const } : {}) };
       return await this.client.send(new HeadObjectCommand(input), { abortSignal: ctx.signal });
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -370,7 +379,7 @@ export class S3Target implements Target {
    */
   private async explainForbidden(headError: unknown, ctx: UploadContext): Promise<Error> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: "bytes=0-0" }), { abortSignal: ctx.signal });
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, Range: "bytes=0-0", ...this.customerKey }), { abortSignal: ctx.signal });
       await out.Body?.transformToByteArray();
     } catch (err) {
       if (statusOf(err) === 403) return this.failure(err, "GetObject");

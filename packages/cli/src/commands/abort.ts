@@ -1,25 +1,35 @@
 /** `tartape abort <dir> <url>`: discard the unfinished upload to <url>, on the server and in the index. */
 import { Command } from "commander";
 import { abortUpload, uploadStatus } from "@tartape/core";
+import path from "node:path";
 import { cliOptionWords } from "../cli-words.js";
+import { abortDocument } from "../json/documents.js";
+import { writeJsonDocument } from "../json/json-document.js";
 import { unrecordedUploads } from "../output/upload-summary.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
-interface AbortFlags extends ConnectionFlags, IndexOption {}
+interface AbortFlags extends ConnectionFlags, IndexOption {
+  readonly json?: boolean;
+}
 
 export function abortCommand(): Command {
   const command = new Command("abort")
     .description("abort the unfinished upload of <dir> to <url>: the destination discards its parts and the index forgets it")
     .argument("<dir>", "a recorded directory")
     .argument("<url>", "the destination the upload was going to, as given to `tartape upload`");
+  command.option("--json", "print one JSON document on stdout (docs/json-output.md)");
   addConnectionFlags(command);
   addIndexOption(command);
   return command.action(async (dir: string, url: string, flags: AbortFlags) => {
     const location = indexLocation(flags);
     const target = await targetFromUrl(url, connectionOptions(flags));
     const result = await abortUpload(dir, target, location);
+    if (flags.json) {
+      writeJsonDocument("abort", true, abortDocument(path.resolve(dir), target.id, result));
+      return;
+    }
     // Uploads a killed run created on the server but never recorded: aborted as well.
     const unrecorded = result.unrecorded?.length
       ? ` Also aborted ${unrecordedUploads(result.unrecorded)}.`

@@ -7,6 +7,7 @@ export interface ConnectionFlags {
   readonly endpoint?: string;
   readonly pathStyle?: boolean;
   readonly region?: string;
+  readonly profile?: string;
   readonly connectionString?: string;
   readonly checksum?: string;
   readonly idleTimeout?: string;
@@ -17,6 +18,7 @@ export function addConnectionFlags(command: Command): Command {
     .option("--endpoint <url>", "S3-compatible endpoint (default $AWS_ENDPOINT_URL) or GCS API endpoint (default $STORAGE_EMULATOR_HOST)")
     .option("--path-style", "S3: address buckets as <endpoint>/<bucket> (the default with a custom endpoint)")
     .option("--region <region>", "S3 region (default $AWS_REGION)")
+    .option("--profile <name>", "S3: a profile of the AWS config and credentials files (default $AWS_PROFILE); its keys are taken over $AWS_ACCESS_KEY_ID")
     .option("--checksum <kind>", "S3: what each part carries for the server to check: crc32 (the default: a CRC32 trailer, one read and little CPU; AWS, MinIO) or md5 (Content-MD5, for S3-compatible servers that refuse CRC32 trailers)")
     .option("--connection-string <string>", "Azure Storage connection string (default $AZURE_STORAGE_CONNECTION_STRING, which keeps it out of `ps`)")
     .option("--idle-timeout <seconds>", "give up (and send again) a request that makes no progress this long: a server that went silent (default: 120 for S3 and GCS, none of tartape's own for Azure and files)");
@@ -27,6 +29,7 @@ export function connectionOptions(flags: ConnectionFlags, partSize?: number): Co
     partSize,
     endpoint: flags.endpoint,
     region: flags.region,
+    profile: flags.profile,
     pathStyle: flags.pathStyle,
     connectionString: flags.connectionString,
     checksum: flags.checksum,

@@ -1,7 +1,10 @@
 /** `tartape ls <dir>`: every entry of the tape with its place on it, streamed from the index. */
+import nodePath from "node:path";
 import { Readable } from "node:stream";
 import { Command } from "commander";
-import { openTape } from "@tartape/core/tape";
+import { InvalidArgumentError, openTape, type TapeEntry } from "@tartape/core/tape";
+import { entryDocument } from "../json/documents.js";
+import { documentHead, jsonReplacer } from "../json/json-document.js";
 import { pipeToStdout } from "../output/write-stdout.js";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
 import { namesRemoteTape, type CatalogFlag } from "./remote-location.js";
@@ -58,6 +61,26 @@ export async function* listing(entries: Iterable<ListedEntry> | AsyncIterable<Li
 
 interface LsFlags extends IndexOption, ConnectionFlags, CatalogFlag {
   readonly prefix?: string;
+  readonly json?: boolean;
+}
+
+/**
+ * The `--json` document, streamed like the listing: its head, then the entries
+ * one per line inside `entries`, so a million entries never sit in memory.
+ */
+function* jsonListing(dir: string, entries: Iterable<TapeEntry>): Generator<string> {
+  const head = JSON.stringify({ ...documentHead("ls", true), dir });
+  let batch = `${head.slice(0, -1)},"entries":[`;
+  let first = true;
+  for (const entry of entries) {
+    batch += `${first ? "\n" : ",\n"}${JSON.stringify(entryDocument(entry), jsonReplacer)}`;
+    first = false;
+    if (batch.length >= BATCH_CHARS) {
+      yield batch;
+      batch = "";
+    }
+  }
+  yield `${batch}\n]}\n`;
 }
 
 export function lsCommand(): Command {
@@ -67,11 +90,13 @@ export function lsCommand(): Command {
     )
     .argument("<dir|url>", "a recorded directory, or where a tape was uploaded")
     .option("--prefix <path>", "only entries whose path starts with this")
-    .option("--no-catalog", "uploaded tape: read its tar headers, not its catalog (e.g. a catalog refused as damaged)");
+    .option("--no-catalog", "uploaded tape: read its tar headers, not its catalog (e.g. a catalog refused as damaged)")
+    .option("--json", "recorded directory: print one JSON document on stdout (docs/json-output.md): names unescaped, offsets as numbers");
   addIndexOption(command);
   addConnectionFlags(command);
   return command.action(async (dir: string, flags: LsFlags) => {
     if (namesRemoteTape(dir)) {
+      if (flags.json) throw new InvalidArgumentError("--json lists a recorded directory; the listing of an uploaded tape is text only for now.");
       const { lsRemote } = await import("./ls-remote.js");
       return lsRemote(dir, flags);
     }
@@ -80,7 +105,8 @@ export function lsCommand(): Command {
       // Pulled page by page from the index as stdout drains: a million entries never sit in memory.
       const prefix = flags.prefix ?? "";
       const entries = prefix === "" ? tape.entries() : filter(tape.entries(), (e) => e.arcPath.startsWith(prefix));
-      await pipeToStdout(Readable.from(listing(entries), { objectMode: false }));
+      const lines = flags.json ? jsonListing(nodePath.resolve(dir), entries) : listing(entries);
+      await pipeToStdout(Readable.from(lines, { objectMode: false }));
     } finally {
       tape.close();
     }

@@ -3,6 +3,8 @@ import path from "node:path";
 import { Command } from "commander";
 import { interruptedCreations, uploadStatus, type InterruptedCreation, type UploadStatus } from "@tartape/core";
 import { cliOptionWords } from "../cli-words.js";
+import { statusDocument } from "../json/documents.js";
+import { writeJsonDocument } from "../json/json-document.js";
 import { formatBytes, formatPercent } from "../output/format.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
@@ -32,10 +34,15 @@ export function describeInterrupted(i: InterruptedCreation): string {
 
 export function statusCommand(): Command {
   const command = new Command("status").description("show the uploads recorded in <dir>'s index and their progress").argument("<dir>", "a recorded directory");
+  command.option("--json", "print one JSON document on stdout (docs/json-output.md)");
   addIndexOption(command);
-  return command.action(async (dir: string, flags: IndexOption) => {
+  return command.action(async (dir: string, flags: IndexOption & { json?: boolean }) => {
     const uploads = uploadStatus(dir, indexLocation(flags));
     const interrupted = interruptedCreations(dir, indexLocation(flags));
+    if (flags.json) {
+      writeJsonDocument("status", true, statusDocument(path.resolve(dir), uploads, interrupted));
+      return;
+    }
     if (uploads.length === 0 && interrupted.length === 0) {
       process.stdout.write(`No uploads are recorded for ${path.resolve(dir)}.\n`);
       return;

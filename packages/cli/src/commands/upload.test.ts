@@ -206,6 +206,25 @@ describe("resumeCommandFor", () => {
     expect(line).not.toContain("secret");
   });
 
+  it("keeps the object options, the rate and the profile: other options would be another upload; the SSE-C key by its file", () => {
+    const line = resumeCommandFor("d", "s3://b/k.tar", {
+      defaultExcludes: true,
+      profile: "tapes",
+      limitRate: "20MiB/s",
+      storageClass: "GLACIER_IR",
+      metadata: ["owner=ops", "note=nightly run"],
+      tag: ["team=data"],
+      sse: "aws:kms",
+      sseKmsKeyId: "alias/k",
+      sseCustomerKey: "/keys/tape.key",
+      json: true,
+    });
+    expect(line).toBe(
+      "tartape upload d s3://b/k.tar --limit-rate 20MiB/s --profile tapes --storage-class GLACIER_IR --sse aws:kms --sse-kms-key-id alias/k " +
+        "--sse-customer-key /keys/tape.key --metadata owner=ops --metadata 'note=nightly run' --tag team=data --json",
+    );
+  });
+
   it("keeps --checksum: another checksum would be another upload, not this one resumed", () => {
     const line = resumeCommandFor("d", "s3://b/k.tar", { checksum: "md5", endpoint: "http://127.0.0.1:9000", defaultExcludes: true });
     expect(line).toBe("tartape upload d s3://b/k.tar --endpoint http://127.0.0.1:9000 --checksum md5");

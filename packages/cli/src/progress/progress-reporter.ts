@@ -4,6 +4,8 @@
  */
 import type { UploadProgress } from "@tartape/core";
 import { BarReporter } from "./bar-reporter.js";
+import { JsonLinesReporter } from "./json-reporter.js";
+import type { ProgressFormat } from "./progress-format.js";
 import { LineReporter } from "./line-reporter.js";
 
 export interface ProgressReporter {
@@ -18,8 +20,14 @@ export interface ReporterOptions {
   readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   /** Least time between two plain progress lines (default 5 s). */
   readonly lineIntervalMs?: number;
+  readonly format?: ProgressFormat;
 }
 
+
+
 export function createProgressReporter(options: ReporterOptions): ProgressReporter {
+  if (options.format === "json") return new JsonLinesReporter(options.stream, options.lineIntervalMs);
+  // No progress, but the news (retries, resumes) still says what happens.
+  if (options.format === "none") return { update() {}, note: (message) => void options.stream.write(`${message}\n`), stop() {} };
   return options.stream.isTTY ? new BarReporter(options.stream) : new LineReporter(options.stream, options.lineIntervalMs);
 }

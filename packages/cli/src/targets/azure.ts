@@ -1,5 +1,6 @@
 /** `az://container/blob`: the account comes from `--connection-string` or AZURE_STORAGE_CONNECTION_STRING. */
 import type { Target } from "@tartape/core";
+import type { AzureAccessTier } from "@tartape/azure";
 import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
 
 export async function azureTargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
@@ -13,5 +14,10 @@ export async function azureTargetFromUrl(url: string, options: ConnectionOptions
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     // Absent: the target explains which credentials it needs.
     ...(connectionString !== undefined ? { connectionString } : {}),
+    accessTier: options.accessTier as AzureAccessTier | undefined,
+    metadata: options.metadata,
+    tags: options.tags,
+    contentType: options.contentType,
+    encryptionScope: options.encryptionScope,
   });
 }

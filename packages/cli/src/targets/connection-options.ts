@@ -1,9 +1,26 @@
-/** What the command line (and the environment) says about reaching a destination. */
-export interface ConnectionOptions {
+/** What the stored object is besides its bytes (object-flags.ts); each target takes the ones it has. */
+export interface ObjectOptions {
+  readonly storageClass?: string | undefined;
+  readonly metadata?: Readonly<Record<string, string>> | undefined;
+  readonly tags?: Readonly<Record<string, string>> | undefined;
+  readonly contentType?: string | undefined;
+  readonly sse?: string | undefined;
+  readonly sseKmsKeyId?: string | undefined;
+  /** The SSE-C key itself (read from the file named on the command line). */
+  readonly sseCustomerKey?: Buffer | undefined;
+  readonly accessTier?: string | undefined;
+  readonly encryptionScope?: string | undefined;
+  readonly kmsKeyName?: string | undefined;
+}
+
+/** What the command line (and the environment) says about reaching a destination and what to store there. */
+export interface ConnectionOptions extends ObjectOptions {
   /** Part size in bytes; the planner picks one when absent. */
   readonly partSize?: number | undefined;
   /** S3-compatible or GCS API endpoint (`--endpoint`). */
   readonly endpoint?: string | undefined;
+  /** AWS shared config profile (`--profile`). */
+  readonly profile?: string | undefined;
   /** S3 region (`--region`). */
   readonly region?: string | undefined;
   /** Path-style S3 addressing (`--path-style`). */

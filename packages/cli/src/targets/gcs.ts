@@ -16,5 +16,9 @@ export async function gcsTargetFromUrl(url: string, options: ConnectionOptions, 
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(apiEndpoint !== undefined ? { apiEndpoint } : {}),
     ...(projectId !== undefined ? { projectId } : {}),
+    storageClass: options.storageClass,
+    metadata: options.metadata,
+    contentType: options.contentType,
+    kmsKeyName: options.kmsKeyName,
   });
 }

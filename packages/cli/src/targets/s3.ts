@@ -1,5 +1,6 @@
 /** `s3://bucket/key`: options from flags first, then the standard AWS environment variables. */
 import type { Target } from "@tartape/core";
+import type { S3ServerSideEncryption } from "@tartape/s3";
 import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
 
 export async function s3TargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
@@ -18,9 +19,18 @@ export async function s3TargetFromUrl(url: string, options: ConnectionOptions, e
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(endpoint !== undefined ? { endpoint } : {}),
     ...(region !== undefined ? { region } : {}),
+    // --profile: the shared files' profile, over the environment's keys (as the AWS CLI's --profile).
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
     // Without both keys the SDK's own chain (profile, instance role, ...) decides.
-    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
+    ...(options.profile === undefined && accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } } : {}),
     ...(options.pathStyle ? { forcePathStyle: true } : {}),
     ...(options.checksum !== undefined ? { checksum: parseS3Checksum(options.checksum, "--checksum") } : {}),
+    storageClass: options.storageClass,
+    metadata: options.metadata,
+    tags: options.tags,
+    contentType: options.contentType,
+    serverSideEncryption: options.sse as S3ServerSideEncryption | undefined,
+    sseKmsKeyId: options.sseKmsKeyId,
+    sseCustomerKey: options.sseCustomerKey,
   });
 }

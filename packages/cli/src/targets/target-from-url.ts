@@ -13,9 +13,20 @@ import { s3TargetFromUrl } from "./s3.js";
 const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions; kinds: ReadonlyArray<Destination["kind"]> }> = [
   { flag: "--endpoint", option: "endpoint", kinds: ["s3", "gs"] },
   { flag: "--region", option: "region", kinds: ["s3"] },
+  { flag: "--profile", option: "profile", kinds: ["s3"] },
   { flag: "--path-style", option: "pathStyle", kinds: ["s3"] },
   { flag: "--checksum", option: "checksum", kinds: ["s3"] },
   { flag: "--connection-string", option: "connectionString", kinds: ["az"] },
+  { flag: "--storage-class", option: "storageClass", kinds: ["s3", "gs"] },
+  { flag: "--metadata", option: "metadata", kinds: ["s3", "az", "gs"] },
+  { flag: "--tag", option: "tags", kinds: ["s3", "az"] },
+  { flag: "--content-type", option: "contentType", kinds: ["s3", "az", "gs"] },
+  { flag: "--sse", option: "sse", kinds: ["s3"] },
+  { flag: "--sse-kms-key-id", option: "sseKmsKeyId", kinds: ["s3"] },
+  { flag: "--sse-customer-key", option: "sseCustomerKey", kinds: ["s3"] },
+  { flag: "--access-tier", option: "accessTier", kinds: ["az"] },
+  { flag: "--encryption-scope", option: "encryptionScope", kinds: ["az"] },
+  { flag: "--kms-key-name", option: "kmsKeyName", kinds: ["gs"] },
 ];
 
 const KIND_NAMES: Readonly<Record<Destination["kind"], string>> = { file: "a local file", s3: "an s3:// URL", az: "an az:// URL", gs: "a gs:// URL" };

@@ -22,6 +22,9 @@ import { InterruptedError } from "../interrupted-error.js";
 import { describeRecording } from "../output/record-summary.js";
 import { recordingNotice } from "../output/recording-notice.js";
 import { describeUploadResult } from "../output/upload-summary.js";
+import { uploadDocument } from "../json/upload-document.js";
+import { writeJsonDocument } from "../json/json-document.js";
+import type { ProgressFormat } from "../progress/progress-format.js";
 import { createProgressReporter } from "../progress/progress-reporter.js";
 import { describeEvent } from "./describe-event.js";
 import { eventLogWriter } from "./event-log.js";
@@ -31,6 +34,8 @@ export interface UploadRun {
   readonly dir: string;
   readonly target: Target;
   readonly concurrency?: number | undefined;
+  /** `--limit-rate`, in bytes per second. */
+  readonly bytesPerSecond?: number | undefined;
   readonly restart?: boolean | undefined;
   readonly indexPath?: string | undefined;
   /** The exclude list the user asked for, used if the tape has to be recorded (default: the standard list). */
@@ -41,6 +46,10 @@ export interface UploadRun {
   readonly resumeCommand: string;
   /** Least time between plain progress lines when stderr is not a terminal. */
   readonly progressIntervalMs?: number | undefined;
+  /** `--json`: the result as one JSON document on stdout, and every human line on stderr. */
+  readonly json?: boolean | undefined;
+  /** `--progress`. */
+  readonly progress?: ProgressFormat | undefined;
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -81,7 +90,7 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
     if (err instanceof IndexExistsError) return;
     throw err;
   }
-  process.stdout.write(describeRecording(path.resolve(run.dir), result));
+  (run.json ? process.stderr : process.stdout).write(describeRecording(path.resolve(run.dir), result));
 }
 
 export async function runUpload(run: UploadRun): Promise<UploadResult> {
@@ -91,7 +100,11 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
   // --restart records again anyway, inside the driver.
   if (!run.restart) await recordIfMissing(run);
 
-  const reporter = createProgressReporter({ stream: process.stderr, ...(run.progressIntervalMs !== undefined ? { lineIntervalMs: run.progressIntervalMs } : {}) });
+  const reporter = createProgressReporter({
+    stream: process.stderr,
+    ...(run.progress !== undefined ? { format: run.progress } : {}),
+    ...(run.progressIntervalMs !== undefined ? { lineIntervalMs: run.progressIntervalMs } : {}),
+  });
   let latest: UploadProgress | undefined;
   const interrupt = abortOnInterrupt((signal) => {
     reporter.stop();
@@ -104,6 +117,7 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
     const result = await uploadTape(dir, run.target, {
       signal: interrupt.signal,
       ...(run.concurrency !== undefined ? { concurrency: run.concurrency } : {}),
+      ...(run.bytesPerSecond !== undefined ? { bytesPerSecond: run.bytesPerSecond } : {}),
       ...(run.restart ? { restart: true } : {}),
       ...(run.indexPath !== undefined ? { indexPath: run.indexPath } : {}),
       ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
@@ -118,7 +132,8 @@ export async function runUpload(run: UploadRun): Promise<UploadResult> {
       },
     });
     reporter.stop();
-    process.stdout.write(describeUploadResult(dir, result, Date.now() - started));
+    if (run.json) writeJsonDocument("upload", true, uploadDocument(dir, result, Date.now() - started));
+    else process.stdout.write(describeUploadResult(dir, result, Date.now() - started));
     return result;
   } catch (err) {
     reporter.stop();

@@ -7,6 +7,7 @@ import path from "node:path";
 import { IndexDamagedError } from "../errors.js";
 import { checkIndexIntegrity, indexFailure } from "../index/index-errors.js";
 import { withTapeLock } from "../lock/tape-lock.js";
+import { checkRate } from "./rate-limit.js";
 import { defaultIndexPath } from "../record.js";
 import { assertDirectory } from "../tape/tape.js";
 import { IndexWatch } from "./index-watch.js";
@@ -23,6 +24,8 @@ import { uploadTapeHoldingLock, type UploadEvent, type UploadOptions, type Uploa
 export async function uploadTape(dir: string, target: Target, options: UploadOptions = {}): Promise<UploadResult> {
   const root = path.resolve(dir);
   assertDirectory(root);
+  // Bad options fail before the lock, which creates the index's folder.
+  if (options.bytesPerSecond !== undefined) checkRate(options.bytesPerSecond);
   const place = { dir: root, indexPath: path.resolve(options.indexPath ?? defaultIndexPath(root)), defaultIndexPath: defaultIndexPath(root) };
   try {
     return await withTapeLock(place.indexPath, `upload to ${target.id}`, () => {

@@ -2,6 +2,7 @@
 import type { Readable } from "node:stream";
 import { FileChangedError } from "../errors.js";
 import type { Volume } from "../tape/volume.js";
+import type { RateLimiter } from "./rate-limit.js";
 import type { PartBody } from "./target.js";
 
 export class VolumePartBody implements PartBody {
@@ -13,6 +14,8 @@ export class VolumePartBody implements PartBody {
     private readonly onBytes: (n: number) => void,
     /** Sees every chunk handed to the target, with its offset in the part (the catalog's file digests). */
     private readonly onChunk?: (chunk: Buffer, offset: number) => void,
+    /** The upload's bandwidth cap, shared by its parts in flight; `signal` stops a wait for it. */
+    private readonly limit?: { readonly limiter: RateLimiter; readonly signal: AbortSignal },
   ) {}
 
   get size(): number {
@@ -24,7 +27,12 @@ export class VolumePartBody implements PartBody {
     stream.on("error", (err) => {
       if (err instanceof FileChangedError) this.integrityError ??= err;
     });
-    return stream;
+    if (!this.limit) return stream;
+    // The cap applies where the bytes leave: between the tape and whatever the target sends them with.
+    const throttled = this.limit.limiter.throttle(this.limit.signal);
+    stream.on("error", (err) => throttled.destroy(err));
+    throttled.on("close", () => stream.destroy());
+    return stream.pipe(throttled);
   }
 
   async digest(algorithm: "md5" | "sha256", signal?: AbortSignal): Promise<Buffer> {

@@ -7,6 +7,8 @@ import { UploadOptionsChangedError } from "../upload-options-error.js";
 import { openTape } from "../tape/tape.js";
 import { fileTarget } from "./file-target.js";
 import { uploadStatus } from "./manage.js";
+import { dryRunUpload } from "./dry-run.js";
+import type { Target } from "./target.js";
 import { uploadTape, type UploadEvent } from "./upload-tape.js";
 
 const KiB = 1024;
@@ -100,5 +102,35 @@ describe("status", () => {
     tape.index.db.prepare("UPDATE upload_parts SET uploaded_at = ? WHERE part_number = 1").run(later);
     tape.close();
     expect(uploadStatus(dir)[0]!.updatedAt).toBe(later);
+  });
+});
+
+describe("a resume with other object options (Target.objectIdentity)", () => {
+  /** The file target, naming one object option as S3's storage class would be named. */
+  function withOptions(dest: string, options: Record<string, string>): Target {
+    const target = fileTarget(dest, { partSize: 4 * KiB });
+    return Object.assign(Object.create(target) as Target, { objectIdentity: { id: target.id, options } });
+  }
+
+  it("is refused naming the options that continue it (a dry run too), and restart starts over with the new ones", async () => {
+    const dir = tree(40 * KiB);
+    const dest = path.join(tempDir(), "out.tar");
+    const controller = new AbortController();
+    const first = uploadTape(dir, withOptions(dest, { storageClass: "STANDARD" }), {
+      concurrency: 1,
+      signal: controller.signal,
+      onEvent: (e) => e.type === "part-done" && controller.abort(new Error("stopped by the test")),
+    });
+    await expect(first).rejects.toMatchObject({ code: "UPLOAD_ABORTED" });
+
+    for (const run of [uploadTape(dir, withOptions(dest, { storageClass: "GLACIER" })), dryRunUpload(dir, withOptions(dest, { storageClass: "GLACIER" }))]) {
+      const err = await run.catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UploadOptionsChangedError);
+      expect((err as Error).message).toContain('with storageClass: "STANDARD"; this run asks for storageClass: "GLACIER"');
+    }
+    expect(uploadStatus(dir)[0]).toMatchObject({ status: "in-progress", options: { storageClass: "STANDARD" } });
+    const restarted = await uploadTape(dir, withOptions(dest, { storageClass: "GLACIER" }), { restart: true });
+    expect(restarted).toMatchObject({ status: "completed", partsSkipped: 0 });
+    expect(uploadStatus(dir)[0]).toMatchObject({ status: "completed", options: { storageClass: "GLACIER" } });
   });
 });

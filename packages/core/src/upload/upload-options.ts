@@ -9,7 +9,7 @@
  * finish or abort it.
  */
 import type { UploadRecord } from "../index/tape-index.js";
-import { UploadOptionsChangedError } from "../upload-options-error.js";
+import { UploadOptionsChangedError, type OptionDifference } from "../upload-options-error.js";
 import type { Tape } from "../tape/tape.js";
 import { uploadContext } from "./context.js";
 import { planParts } from "./plan.js";
@@ -47,20 +47,13 @@ export async function settleOtherOptions(
 ): Promise<ReplacedUpload[]> {
   const object = target.objectIdentity;
   if (!object) return [];
+  // Before this run's options replace the recorded ones.
+  if (!options.restart) refuseOtherOptions(tape, target);
   const index = tape.index;
   index.describeTarget(target.id, object);
   const others = index.uploadsOfObject(object.id).filter((u) => u.targetId !== target.id);
   const optionsOf = (u: UploadRecord) => index.targetObject(u.targetId)?.options ?? {};
   const inProgress = others.filter((u) => u.status === "in-progress");
-  const first = inProgress[0];
-  if (first && !options.restart) {
-    const theirs = optionsOf(first);
-    const names = [...new Set([...Object.keys(theirs), ...Object.keys(object.options)])].sort();
-    const differences = names
-      .filter((name) => theirs[name] !== object.options[name])
-      .map((name) => ({ option: name, inProgress: theirs[name] ?? "", requested: object.options[name] ?? "" }));
-    throw new UploadOptionsChangedError(target.id, first, differences);
-  }
   const replaced: ReplacedUpload[] = [];
   for (const u of inProgress) {
     // The upload's own fingerprint and plan: the tape may have been recorded again since it began.
@@ -71,4 +64,32 @@ export async function settleOtherOptions(
   }
   for (const u of others) if (u.status === "completed") index.deleteUpload(u.targetId);
   return replaced;
+}
+
+/**
+ * Throws UploadOptionsChangedError when an upload in progress to the same
+ * object was made with other options: under another target id (S3's
+ * checksum), or under this one with other object options (storage class,
+ * encryption, metadata, tags, content type...: set when the upload was
+ * created, so continuing it would silently keep the old ones). What a run
+ * without restart refuses. Reads the index only: a dry run asks it too.
+ */
+export function refuseOtherOptions(tape: Tape, target: Target): void {
+  const object = target.objectIdentity;
+  if (!object) return;
+  const index = tape.index;
+  const mine = index.upload(target.id);
+  const recorded = index.targetObject(target.id)?.options;
+  if (mine?.status === "in-progress" && recorded !== undefined) {
+    const differences = optionDifferences(recorded, object.options);
+    if (differences.length > 0) throw new UploadOptionsChangedError(target.id, mine, differences);
+  }
+  const first = index.uploadsOfObject(object.id).find((u) => u.targetId !== target.id && u.status === "in-progress");
+  if (!first) return;
+  throw new UploadOptionsChangedError(target.id, first, optionDifferences(index.targetObject(first.targetId)?.options ?? {}, object.options));
+}
+
+function optionDifferences(theirs: Readonly<Record<string, string>>, ours: Readonly<Record<string, string>>): OptionDifference[] {
+  const names = [...new Set([...Object.keys(theirs), ...Object.keys(ours)])].sort();
+  return names.filter((name) => theirs[name] !== ours[name]).map((name) => ({ option: name, inProgress: theirs[name] ?? "", requested: ours[name] ?? "" }));
 }

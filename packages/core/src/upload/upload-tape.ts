@@ -16,6 +16,7 @@ import { openTape, type Tape } from "../tape/tape.js";
 import { changedPaths, confirmCompleted } from "./completed-check.js";
 import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
+import { RateLimiter } from "./rate-limit.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
 import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
@@ -76,6 +77,8 @@ export interface UploadOptions {
   readonly indexPath?: string;
   /** Exclude patterns used when the tape has to be recorded. */
   readonly excludes?: readonly string[];
+  /** Bandwidth cap in bytes per second, shared by all parts in flight (default: none). */
+  readonly bytesPerSecond?: number;
 }
 
 export interface UploadResult {
@@ -132,6 +135,8 @@ export async function uploadTapeHoldingLock(dir: string, target: Target, options
   const emit = (e: UploadEvent) => options.onEvent?.(e);
   const concurrency = options.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TartapeError("INVALID_ARGUMENT", `Concurrency must be a whole number of at least 1, got ${concurrency}.`);
+  // Checked before anything happens, like concurrency.
+  const limiter = options.bytesPerSecond !== undefined ? new RateLimiter(options.bytesPerSecond) : undefined;
   options.signal?.throwIfAborted();
 
   let tape = await openOrRecord(root, target, options, emit);
@@ -187,7 +192,7 @@ export async function uploadTapeHoldingLock(dir: string, target: Target, options
       tape = await openOrRecord(root, target, options, emit, true);
     }
 
-    return withReport(await withCatalog(tape, target, await runUpload(tape, target, state, options, emit, cleanup), options));
+    return withReport(await withCatalog(tape, target, await runUpload(tape, target, state, options, emit, cleanup, limiter), options));
   } finally {
     tape.close();
   }
@@ -223,6 +228,7 @@ async function runUpload(
   options: UploadOptions,
   emit: (e: UploadEvent) => void,
   cleanup: UnrecordedCleanup,
+  limiter: RateLimiter | undefined,
 ): Promise<UploadResult> {
   const index = tape.index;
   const plan: PartPlan = state
@@ -294,7 +300,7 @@ async function runUpload(
   const uploadOne = async (spec: PartSpec): Promise<void> => {
     const volume = volumes[spec.number - 1]!;
     const digests = partDigestTap(index, target, tape.fingerprint, spec);
-    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n), digests.onChunk);
+    const body = new VolumePartBody(volume, (n) => progress.bytes(spec.number, n), digests.onChunk, limiter ? { limiter, signal } : undefined);
     try {
       const receipt = await withRetry(
         async (attempt) => {
