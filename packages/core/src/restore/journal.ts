@@ -1,0 +1,98 @@
+/**
+ * The restore's journal, `<dir>/.tartape-restore/journal`: one JSON line per
+ * fact, appended once the fact is true on disk. Its first line names the tape
+ * (object and version), so a journal is never applied to another tape.
+ *   {"d": path}                     the entry is written, verified and in place
+ *   {"p": path, "n": bytes, "c": crc}  the file's first n bytes (CRC-32 c) are in its partial file
+ * A SIGKILL can tear only the last line; a torn line is ignored and costs at
+ * most that entry's bytes again. Appends go to the kernel at once (no
+ * buffering in the process), so a killed process loses none.
+ */
+import fs from "node:fs";
+import path from "node:path";
+
+export interface JournalTape {
+  readonly id: string;
+  readonly version: string;
+  readonly size: number;
+}
+
+export interface PartialProgress {
+  readonly bytes: number;
+  readonly crc: number;
+}
+
+export class RestoreJournal {
+  private constructor(
+    private readonly fd: number,
+    /** Entries already in place. */
+    readonly done: Set<string>,
+    /** Files with a verified prefix in their partial file. */
+    readonly partial: Map<string, PartialProgress>,
+  ) {}
+
+  /**
+   * Opens the journal at `file` for `tape`: what an earlier run did, or a new
+   * journal. Returns "other-tape" when the journal belongs to another tape.
+   */
+  static open(file: string, tape: JournalTape): RestoreJournal | "other-tape" {
+    const done = new Set<string>();
+    const partial = new Map<string, PartialProgress>();
+    let text: string | null = null;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
+    if (text !== null && text.length > 0) {
+      const lines = text.split("\n");
+      const head = parseLine(lines[0]!) as Partial<JournalTape> | null;
+      if (head === null || head.id !== tape.id || head.version !== tape.version || head.size !== tape.size) return "other-tape";
+      for (const line of lines.slice(1)) {
+        const fact = parseLine(line) as { d?: string; p?: string; n?: number; c?: number } | null;
+        if (fact === null) continue;
+        if (typeof fact.d === "string") {
+          done.add(fact.d);
+          partial.delete(fact.d);
+        } else if (typeof fact.p === "string" && typeof fact.n === "number" && typeof fact.c === "number") {
+          partial.set(fact.p, { bytes: fact.n, crc: fact.c });
+        }
+      }
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const fd = fs.openSync(file, "a");
+    const journal = new RestoreJournal(fd, done, partial);
+    // A torn last line would glue itself to the next fact: start on a fresh line.
+    if (text === null || text.length === 0) journal.append({ id: tape.id, version: tape.version, size: tape.size });
+    else if (!text.endsWith("\n")) fs.writeSync(fd, "\n");
+    return journal;
+  }
+
+  markDone(entryPath: string): void {
+    this.done.add(entryPath);
+    this.partial.delete(entryPath);
+    this.append({ d: entryPath });
+  }
+
+  markPartial(entryPath: string, progress: PartialProgress): void {
+    this.partial.set(entryPath, progress);
+    this.append({ p: entryPath, n: progress.bytes, c: progress.crc });
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+
+  private append(fact: object): void {
+    fs.writeSync(this.fd, `${JSON.stringify(fact)}\n`);
+  }
+}
+
+function parseLine(line: string): unknown {
+  if (line === "") return null;
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return null;
+  }
+}
