@@ -28,6 +28,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TARGET_URL_INVALID",
   "ENTRY_NOT_FOUND",
   "NOT_A_FILE",
+  "DESTINATION_NOT_EMPTY",
 ]);
 
 /** The shell's convention for a process ended by a signal: 128 + its number. */
