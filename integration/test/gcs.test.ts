@@ -491,7 +491,7 @@ describe("the target's own contract", () => {
     };
     const uploadId = await t.createUpload(ctx);
     const started = Date.now();
-    const failure = await expectTypedError(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, body, ctx), "TARGET_ERROR", "ETIMEDOUT", "It is retried");
+    const failure = await expectTypedError(t.uploadPart(uploadId, { number: 1, start: 0, end: size, size }, body, ctx), "TARGET_ERROR", "ETIMEDOUT", "temporary error");
     expect((failure as unknown as { retryable: boolean }).retryable).toBe(true);
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(await t.listParts(uploadId, ctx, [])).toEqual([]);

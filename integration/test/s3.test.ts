@@ -408,7 +408,7 @@ describe("faults between tartape and the server", () => {
 describe("the target's own contract", () => {
   it("a Complete repeated after its response was lost finds the finished object instead of failing on NoSuchUpload", async () => {
     const key = freshKey("lost-complete");
-    const t = target(key);
+    const t = target(key, { checksum: "md5" });
     const bytes = Buffer.alloc(1000, 1);
     const ctx = { fingerprint: "a".repeat(64), totalSize: bytes.length, partSize: PART, partCount: 1, tapeName: "x_aaaaaaaa", signal: new AbortController().signal };
     const uploadId = await t.createUpload(ctx);
@@ -467,6 +467,25 @@ describe("the target's own contract", () => {
     await expect(t.complete(uploadId, receipts, ctx)).resolves.toEqual(first);
   });
 
+  it("a server that refuses CRC32 trailers (NotImplemented) fails the part with a message naming --checksum md5, not retried", async () => {
+    const key = freshKey("no-trailers");
+    const t = target(key, { endpoint: proxy.endpoint });
+    expect(t.checksum).toBe("crc32");
+    const bytes = Buffer.alloc(1000, 3);
+    const ctx = { fingerprint: "d".repeat(64), totalSize: bytes.length, partSize: PART, partCount: 1, tapeName: "x_dddddddd", signal: new AbortController().signal };
+    const uploadId = await t.createUpload(ctx);
+    proxy.setFaults([{ action: "status", status: 501, code: "NotImplemented", message: "A header you provided implies functionality that is not implemented", method: "PUT", pathPattern: /partNumber=1/ }]);
+    try {
+      const failure = await t.uploadPart(uploadId, { number: 1, start: 0, end: bytes.length, size: bytes.length }, bodyOf(bytes), ctx).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(TargetError);
+      expect((failure as TargetError).retryable).toBe(false);
+      expect((failure as TargetError).message).toMatch(/does not take aws-chunked checksum trailers.*checksum: "md5"/);
+    } finally {
+      proxy.clearFaults();
+      await t.abort(uploadId, ctx);
+    }
+  });
+
   // The SDK hashes a trailer's body in a promise nobody awaits once the request is aborted: if that
   // stream errored, the rejection would be unhandled, and vitest fails the run on unhandled errors.
   it("with CRC32 parts, a part body that fails mid-stream fails the request with the body's error, and nothing is left to reject unhandled", async () => {
@@ -502,5 +521,64 @@ describe("the target's own contract", () => {
     } finally {
       await t.abort(uploadId, ctx);
     }
+  });
+});
+
+describe("options that make another upload are never switched silently", () => {
+  const cliEnv = () => ({ AWS_ACCESS_KEY_ID: minio.accessKey, AWS_SECRET_ACCESS_KEY: minio.secretKey, AWS_REGION: minio.region });
+
+  it("another --checksum on resume is refused naming the one that continues; restart aborts the old upload first; none is left pending", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("checksum-switch");
+    const md5 = { targetOptions: { checksum: "md5" as const } };
+    const first = await interruptUpload((options) => upload(dir, key, { ...options, ...md5 }), 1, 2);
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    await expectTypedError(upload(dir, key).run, "UPLOAD_OPTIONS_CHANGED", 'checksum: "md5"', "restart: true");
+    expect(await pendingUploads(key), "refused before creating anything").toEqual([first.uploadId]);
+
+    // abort with the other checksum names the one that reaches the upload.
+    const md5Id = target(key, { checksum: "md5" }).id;
+    expect(await abortUpload(dir, target(key))).toEqual({ aborted: false, otherOptions: [{ targetId: md5Id, uploadId: first.uploadId, options: { checksum: "md5" } }] });
+    const url = `s3://${BUCKET}/${key}`;
+    const abort = await runCli(["abort", dir, url, "--endpoint", minio.endpoint], cliEnv());
+    expect(abort.code, abort.stderr).toBe(0);
+    expect(abort.stdout).toContain(`upload ${first.uploadId} to ${md5Id}, made with --checksum md5: run this abort again with --checksum md5`);
+    const status = await runCli(["status", dir], cliEnv());
+    expect(status.stdout).toContain("options      --part-size 5MiB --checksum md5");
+
+    // The CLI says it in its own words.
+    const cli = await runCli(["upload", dir, url, "--endpoint", minio.endpoint], cliEnv());
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("with --checksum md5; this run asks for --checksum crc32");
+    expect(cli.stderr).toContain("Run again with --checksum md5 to continue it, or with --restart to abort it");
+    expect(cli.stderr).not.toContain("restart: true");
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    const restarted = upload(dir, key, { restart: true });
+    const result = await restarted.run;
+    expect(restarted.events.find((e) => e.type === "upload-replaced")).toMatchObject({ targetId: md5Id, uploadId: first.uploadId, options: { checksum: "md5" } });
+    expect(result).toMatchObject({ status: "completed", partsSkipped: 0, partsUploaded: 4 });
+    await expectObjectIsTape(key, dir);
+    expect(await pendingUploads(key), "the md5 upload was aborted").toEqual([]);
+    expect(uploadStatus(dir).map((s) => [s.targetId, s.status, s.options])).toEqual([[target(key).id, "completed", { checksum: "crc32" }]]);
+  });
+
+  it("another --part-size on resume is refused naming the size that continues; restart aborts the old upload first", async () => {
+    const dir = treeOfTapeSize(4 * PART);
+    const key = freshKey("part-size-switch");
+    const first = await interruptedUpload(dir, key, 1);
+
+    await expectTypedError(upload(dir, key, { targetOptions: { partSize: 6 * MiB } }).run, "UPLOAD_OPTIONS_CHANGED", "partSize: 5242880 (5 MiB)");
+    const url = `s3://${BUCKET}/${key}`;
+    const cli = await runCli(["upload", dir, url, "--endpoint", minio.endpoint, "--part-size", "6MiB"], cliEnv());
+    expect(cli.code).toBe(2);
+    expect(cli.stderr).toContain("Run again with --part-size 5MiB to continue it, or with --restart to abort it and start over with --part-size 6MiB.");
+    expect(await pendingUploads(key)).toEqual([first.uploadId]);
+
+    const result = await upload(dir, key, { restart: true, targetOptions: { partSize: 6 * MiB } }).run;
+    expect(result).toMatchObject({ status: "completed", partSize: 6 * MiB, partsSkipped: 0 });
+    await expectObjectIsTape(key, dir);
+    expect(await pendingUploads(key)).toEqual([]);
   });
 });

@@ -95,6 +95,10 @@ class AzureHarness implements TargetHarness {
     }
   }
 
+  async deleteObject(key: string): Promise<void> {
+    await this.served.get().client.getBlockBlobClient(key).deleteIfExists();
+  }
+
   /** Uncommitted blocks of this blob, and the empty marker blob an interrupted abort leaves. */
   async leftovers(key: string): Promise<string[]> {
     const blob = this.served.get().client.getBlockBlobClient(key);

@@ -80,6 +80,10 @@ class FileHarness implements TargetHarness {
     }
   }
 
+  async deleteObject(key: string): Promise<void> {
+    await fs.promises.rm(this.pathOf(key), { force: true });
+  }
+
   /** Partial files of this key: the file target names them `.<key>.<fingerprint 12 hex>.partial`. */
   async leftovers(key: string): Promise<string[]> {
     const names = await fs.promises.readdir(this.destination());

@@ -82,6 +82,10 @@ class GcsHarness implements TargetHarness {
     }
   }
 
+  async deleteObject(key: string): Promise<void> {
+    await this.served.get().client.file(key).delete({ ignoreNotFound: true });
+  }
+
   /** Temporary objects (parts, intermediates) of any tape uploaded to this key. */
   async leftovers(key: string): Promise<string[]> {
     const [files] = await this.served.get().client.getFiles({ prefix: temporaryRoot(key) });

@@ -43,6 +43,8 @@ export interface TargetHarness {
   corruptStoredByte?(key: string, offset: number): Promise<void>;
   /** The final object's bytes, or null when no final object exists. */
   readObject(key: string): Promise<Buffer | null>;
+  /** Deletes the final object, as a user would behind tartape's back (no error when there is none). */
+  deleteObject(key: string): Promise<void>;
   /** Temporary objects, uncommitted blocks or partial files still present for this key (should be none after completion). */
   leftovers(key: string): Promise<string[]>;
   /** How the CLI reaches the same destination, for child-process tests (kill and rerun). */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, ListMultipartUploadsCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Target } from "@tartape/core";
 import { S3_LIMITS, s3Target, type S3Checksum, type S3TargetOptions } from "@tartape/s3";
 import { s3ClientConfig, startMinio, type MinioServer } from "../index.js";
@@ -118,6 +118,10 @@ class S3Harness implements TargetHarness {
       if (errorName(err) === "NoSuchKey") return null;
       throw err;
     }
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    await this.served.get().client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
   }
 
   /** Multipart uploads of this key that were neither completed nor aborted: their parts are stored (and billed) still. */

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import type { TargetHarness } from "./harness.js";
+import { alreadyCompleteScenarios } from "./suite/already-complete.js";
 import { CliProcess } from "./support/cli-process.js";
 import { scenarioSeed, seededRandom } from "./support/random.js";
 import { Scratch } from "./support/scratch.js";
@@ -42,5 +43,6 @@ export function runScenarioSuite(harness: TargetHarness): void {
     badInputScenarios(context);
     resumeScenarios(context);
     remoteReadScenarios(context);
+    alreadyCompleteScenarios(context);
   });
 }

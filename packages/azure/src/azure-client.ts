@@ -5,7 +5,7 @@
  * stream cannot be replayed by the SDK anyway.
  */
 import { AnonymousCredential, BlobServiceClient, StorageSharedKeyCredential, type BlobServiceClientOptions } from "@azure/storage-blob";
-import { InvalidArgumentError } from "@tartape/core";
+import { InvalidArgumentError, OPTION_WORDS } from "@tartape/core";
 
 /** An Azure AD token credential (e.g. DefaultAzureCredential from @azure/identity), described by shape so @azure/identity stays optional. */
 export interface TokenCredentialLike {
@@ -62,10 +62,10 @@ function fromUrl(url: string, credential: AzureCredential | undefined): BlobServ
 
 /** The client for these options; with none given, AZURE_STORAGE_CONNECTION_STRING. */
 export function serviceClientFor(options: AzureConnectionOptions): BlobServiceClient {
-  const given = [options.client && "client", options.connectionString !== undefined && "connectionString", (options.credential || options.url) && "credential/url"].filter(Boolean);
+  const given = [options.client && "a client", options.connectionString !== undefined && "a connection string", (options.credential || options.url) && "a credential or url"].filter(Boolean);
   if (given.length > 1) throw new InvalidArgumentError(`Pass only one way to reach Azure Storage; got ${given.join(" and ")}.`);
   if (options.client) return options.client;
-  if (options.connectionString !== undefined) return fromConnectionString(options.connectionString, "given as connectionString");
+  if (options.connectionString !== undefined) return fromConnectionString(options.connectionString, OPTION_WORDS.azureConnectionStringGiven);
   if (options.url !== undefined) return fromUrl(options.url, options.credential);
   if (options.credential instanceof StorageSharedKeyCredential) {
     return fromUrl(`https://${options.credential.accountName}.blob.core.windows.net`, options.credential);
@@ -74,7 +74,7 @@ export function serviceClientFor(options: AzureConnectionOptions): BlobServiceCl
   const fromEnv = process.env[CONNECTION_STRING_ENV];
   if (fromEnv) return fromConnectionString(fromEnv, `in ${CONNECTION_STRING_ENV}`);
   throw new InvalidArgumentError(
-    `No Azure Storage credentials: set ${CONNECTION_STRING_ENV}, or pass connectionString, credential (with url), a url with a SAS token, or a client.`,
+    `No Azure Storage credentials: set ${CONNECTION_STRING_ENV}, ${OPTION_WORDS.azureCredentialOptions}.`,
   );
 }
 

@@ -6,7 +6,7 @@
  * was staged, and the committed block list must name exactly those blocks, in
  * order, with their sizes, adding up to the tape's size.
  */
-import { IntegrityMismatchError } from "@tartape/core";
+import { IntegrityMismatchError, OPTION_WORDS } from "@tartape/core";
 
 export interface ExpectedBlock {
   readonly blockId: string;
@@ -25,7 +25,7 @@ export function verifyCommittedBlocks(
   expected: readonly ExpectedBlock[],
   totalSize: number,
 ): void {
-  const redo = "Run the upload again with restart (CLI: --restart) to upload it anew.";
+  const redo = `Run the upload again with ${OPTION_WORDS.restart} to upload it anew.`;
   if (committed.length !== expected.length) {
     throw new IntegrityMismatchError(`${targetId} was committed with ${committed.length} blocks; tartape sent ${expected.length}. ${redo}`);
   }

@@ -28,6 +28,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "TARGET_URL_INVALID",
   "ENTRY_NOT_FOUND",
   "NOT_A_FILE",
+  "UPLOAD_OPTIONS_CHANGED",
   "DESTINATION_NOT_EMPTY",
 ]);
 

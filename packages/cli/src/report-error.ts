@@ -5,6 +5,7 @@
  */
 import { inspect } from "node:util";
 import { TartapeError } from "@tartape/core/tape";
+import { cliMessage } from "./cli-words.js";
 
 function causeChain(err: unknown): string {
   const lines: string[] = [];
@@ -18,8 +19,9 @@ function causeChain(err: unknown): string {
 
 export function formatError(err: unknown, debug: boolean): string {
   if (err instanceof TartapeError) {
-    if (!debug) return `tartape: ${err.message}`;
-    return [`tartape: ${err.message}`, `[${err.code}] ${err.stack ?? ""}`, causeChain(err)].filter(Boolean).join("\n");
+    const message = cliMessage(err);
+    if (!debug) return `tartape: ${message}`;
+    return [`tartape: ${message}`, `[${err.code}] ${err.stack ?? ""}`, causeChain(err)].filter(Boolean).join("\n");
   }
   if (debug) return `tartape: unexpected error\n${inspect(err, { depth: 4 })}`;
   const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

@@ -65,6 +65,8 @@ export interface CliOptions {
   readonly onSpawn?: (pid: number) => void;
   /** The script to run instead of the executable (CLI_PATH). */
   readonly entry?: string;
+  /** Run as this user (other-user.ts), with a Node binary that user can execute. */
+  readonly user?: { readonly uid: number; readonly gid: number; readonly node: string };
 }
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -76,7 +78,13 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 export function runTartape(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.entry ?? CLI_PATH, ...args], { cwd: options.cwd ?? os.tmpdir(), env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+    const user = options.user ? { uid: options.user.uid, gid: options.user.gid } : {};
+    const child = spawn(options.user?.node ?? process.execPath, [options.entry ?? CLI_PATH, ...args], {
+      cwd: options.cwd ?? os.tmpdir(),
+      env: cleanEnv(options.env),
+      stdio: ["ignore", "pipe", "pipe"],
+      ...user,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));

@@ -3,6 +3,8 @@
  * Messages say what happened and what the user can do about it; the CLI prints
  * them as they are.
  */
+import { OPTION_WORDS } from "./option-words.js";
+
 export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "NOT_A_DIRECTORY"
@@ -15,6 +17,7 @@ export type ErrorCode =
   | "OFFSET_OUT_OF_RANGE"
   | "FILE_CHANGED"
   | "TAPE_CHANGED"
+  | "UPLOAD_OPTIONS_CHANGED"
   | "PART_SIZE_INVALID"
   | "TAPE_TOO_LARGE"
   | "UPLOAD_ABORTED"
@@ -66,10 +69,19 @@ export class UnreadableEntryError extends TartapeError {
     super(
       "UNREADABLE_ENTRY",
       `Cannot read ${paths.length === 1 ? paths[0] : `${paths.length} entries:\n  ${paths.slice(0, 20).join("\n  ")}`}` +
-        ` (${describeCause(cause)}). Fix the permissions or exclude ${paths.length === 1 ? "it" : "them"} with --exclude.`,
+        ` (${describeCause(cause)}). ${unreadableRemedy(cause)} or leave ${paths.length === 1 ? "it" : "them"} out with ${OPTION_WORDS.exclude}.`,
       { cause },
     );
   }
+}
+
+/** What to do about an entry that cannot be read, by why it cannot. */
+function unreadableRemedy(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (code === "ENAMETOOLONG") return "Its path is longer than the system allows (PATH_MAX, 4096 bytes on Linux): shorten the folder names above it,";
+  if (code === "ELOOP") return "Too many symbolic links lead to it: fix the links,";
+  if (code === "EIO") return "The disk reported an input/output error: check the disk,";
+  return "Fix the permissions,";
 }
 
 export class UnsupportedNameError extends TartapeError {
@@ -84,7 +96,7 @@ export class UnsupportedNameError extends TartapeError {
 
 export class IndexExistsError extends TartapeError {
   constructor(readonly indexPath: string) {
-    super("INDEX_EXISTS", `${indexPath} already holds a recorded tape. Pass overwrite (CLI: --force) to record it again.`);
+    super("INDEX_EXISTS", `${indexPath} already holds a recorded tape. Pass ${OPTION_WORDS.overwrite} to record it again.`);
   }
 }
 
@@ -96,7 +108,7 @@ export class IndexNotFoundError extends TartapeError {
 
 export class IndexIncompatibleError extends TartapeError {
   constructor(readonly indexPath: string, found: string) {
-    super("INDEX_INCOMPATIBLE", `${indexPath} was written by an incompatible version (format ${found}). Record the tape again with --force.`);
+    super("INDEX_INCOMPATIBLE", `${indexPath} was written by an incompatible version (format ${found}). Record the tape again with ${OPTION_WORDS.overwrite}.`);
   }
 }
 
@@ -116,7 +128,7 @@ export class FileChangedError extends TartapeError {
     super(
       "FILE_CHANGED",
       `${path} changed since the tape was recorded (${change}: ${detail}). The stream was stopped so that no corrupt tape is written. ` +
-        "Record the tape again (tartape record --force, or restart: true for an upload).",
+        `Record the tape again (${OPTION_WORDS.overwrite} when recording, or ${OPTION_WORDS.restart} for an upload).`,
     );
   }
 }

@@ -187,6 +187,59 @@ describe("record: the index", () => {
     tape.close();
   });
 
+  it("recorded again with overwrite, an unchanged tree gives the same fingerprint and the tartape 2.3.3 bytes", async () => {
+    const root = goldenTree(tempDir());
+    const first = await record(root); // the index inside: .tartape is created in the root
+    expect(fs.existsSync(path.join(root, ".tartape"))).toBe(true);
+    const firstBytes = await tapeBytes(root);
+    expect(createHash("sha256").update(firstBytes).digest("hex")).toBe("8c689c23a5f2bf5f702c4e4e4f3556cf4fbbbcf3f642227356a8926f79d721c7");
+    const again = await record(root, { overwrite: true });
+    expect(again.fingerprint).toBe(first.fingerprint);
+    expect((await tapeBytes(root)).equals(firstBytes)).toBe(true);
+    // And again: the stamp is carried from recording to recording.
+    expect((await record(root, { overwrite: true })).fingerprint).toBe(first.fingerprint);
+  });
+
+  it("a root changed after the index folder was made gets its new mtime on the next recording", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    setMtime(ds, 1000000000);
+    const first = await record(ds);
+    writeFile(path.join(ds, "g"), "y");
+    fs.rmSync(path.join(ds, "g")); // the same entries, but the directory was written to
+    setMtime(ds, 1100000000);
+    const again = await record(ds, { overwrite: true });
+    expect(again.fingerprint).not.toBe(first.fingerprint);
+    const tape = openTape(ds);
+    expect([...tape.entries()][0]?.mtimeNs).toBe(1100000000n * 1_000_000_000n);
+    tape.close();
+  });
+
+  it("an index folder deleted and made again: the recording that makes it scans before it exists", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    await record(ds);
+    fs.rmSync(path.join(ds, ".tartape"), { recursive: true });
+    setMtime(ds, 1000000000); // seconds away from now: the header's whole seconds tell the two apart
+    const before = fs.statSync(ds, { bigint: true }).mtimeNs;
+    const second = await record(ds);
+    const tape = openTape(ds);
+    expect([...tape.entries()][0]?.mtimeNs).toBe(before);
+    tape.close();
+    expect((await record(ds, { overwrite: true })).fingerprint).toBe(second.fingerprint);
+  });
+
+  it("tartape's own index folder is left out without being listed as excluded, also when a killed recording left it empty", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    fs.mkdirSync(path.join(ds, ".tartape")); // what a recording killed after making the folder leaves
+    expect((await record(ds)).excluded).toEqual([]);
+    expect((await record(ds, { overwrite: true })).excluded).toEqual([]);
+    // A .tartape folder that is not the index's (the index kept elsewhere) is excluded all the same, and said.
+    const elsewhere = await record(ds, { indexPath: path.join(tempDir(), "i.db") });
+    expect(elsewhere.excluded).toEqual([path.join(ds, ".tartape")]);
+  });
+
   it("a second record needs overwrite", async () => {
     const ds = path.join(tempDir(), "ds");
     writeFile(path.join(ds, "f"), "x");

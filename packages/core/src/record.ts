@@ -6,6 +6,7 @@
 import { createHash } from "./hash.js";
 import fs from "node:fs";
 import path from "node:path";
+import { afterCreating, applyStamp, beforeCreating, FOLDER_STAMP_META, parseStamp, type FolderStamp } from "./index-folder-stamp.js";
 import { FORMAT_VERSION } from "./index/schema.js";
 import { TapeIndex, type NewEntryRow } from "./index/tape-index.js";
 import { DEFAULT_EXCLUDES, INDEX_DIR_NAME, makeExcludeMatcher } from "./scan/exclude.js";
@@ -21,6 +22,11 @@ export interface RecordOptions {
   readonly overwrite?: boolean;
   /** Where to keep the index; default `<dir>/.tartape/index.db`. Use it for read-only sources. */
   readonly indexPath?: string;
+  /**
+   * Real paths to leave out besides the exclude list, listed as excluded: an upload's own
+   * destination file and partial files inside the directory (as GNU tar skips its own archive).
+   */
+  readonly leaveOut?: ((realPath: string) => boolean) | undefined;
 }
 
 export interface RecordResult {
@@ -54,6 +60,15 @@ function indexFiles(indexPath: string): Set<string> {
   return new Set(["", "-wal", "-shm", "-journal"].map((suffix) => base + suffix));
 }
 
+/** The stamp an earlier recording left in the index, if any; an index that cannot be read has none. */
+function peekStamp(indexPath: string): string | undefined {
+  try {
+    return TapeIndex.peekMeta(indexPath, FOLDER_STAMP_META);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function record(dir: string, options: RecordOptions = {}): Promise<RecordResult> {
   const excludes = [...(options.excludes ?? DEFAULT_EXCLUDES)];
   const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(dir));
@@ -62,10 +77,18 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
   if (!options.overwrite && fs.existsSync(indexPath)) TapeIndex.forRecording(indexPath, false).close();
   // Scan before the index folder exists: creating it changes the root's mtime.
   // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
-  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: indexFiles(indexPath) });
+  // What creating the index folder did to its parent's mtime, noted by the recording that created it.
+  let stamp: FolderStamp | null = options.overwrite ? parseStamp(peekStamp(indexPath)) : null;
+  const ownFiles = indexFiles(indexPath);
+  // The .tartape folder holding the index is tartape's own, not something the user excluded: left out without a word.
+  // (An index file the user placed elsewhere in the tree is still listed: they chose that place.)
+  const silentPaths = new Set([...ownFiles].map((f) => path.dirname(f)).filter((d) => path.basename(d) === INDEX_DIR_NAME));
+  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: ownFiles, silentPaths, excludeWhere: options.leaveOut });
   const root = scan.root;
   const list = scan.list;
   const count = list.count;
+  // Recorded again, an unchanged tree makes the same tape: the index folder's creation does not count.
+  if (stamp) applyStamp(list, root, stamp);
 
   const hash = createHash("sha256").update(`${FORMAT_VERSION}\n`);
   // Headers are hashed 64 KiB at a time: a hash update per 512-byte header costs more than hashing it.
@@ -133,9 +156,12 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
     }
   }
 
+  const creating = beforeCreating(path.dirname(indexPath));
   const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
+  if (creating) stamp = afterCreating(creating);
   try {
-    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
+    const extra: Record<string, string> = stamp ? { [FOLDER_STAMP_META]: JSON.stringify(stamp) } : {};
+    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes }, extra);
   } finally {
     index.close();
   }

@@ -5,6 +5,8 @@
  * dozen modules fewer (5–10 ms of about 85 ms).
  */
 export * from "./errors.js";
+export { OPTION_WORDS, type OptionName } from "./option-words.js";
+export { UploadOptionsChangedError, libraryOptionWords, type OptionDifference, type OptionWords } from "./upload-options-error.js";
 export type { TapeEntry, TapeEvent, EntryKind } from "./types.js";
 export { record, defaultIndexPath, type RecordOptions, type RecordResult } from "./record.js";
 export { DEFAULT_EXCLUDES, INDEX_DIR_NAME } from "./scan/exclude.js";

@@ -62,9 +62,12 @@ export function createStorage(options: GcsConnectionOptions): Storage {
   return storage;
 }
 
+/** How messages name Google's own endpoint. */
+export const GOOGLE_SERVICE_NAME = "Google Cloud Storage";
+
 /** Where requests go, as messages name it: the endpoint URL, or "Google Cloud Storage". */
 export function describeEndpoint(apiEndpoint: string): string {
-  return apiEndpoint.replace(/\/+$/, "") === GOOGLE_ENDPOINT ? "Google Cloud Storage" : apiEndpoint;
+  return apiEndpoint.replace(/\/+$/, "") === GOOGLE_ENDPOINT ? GOOGLE_SERVICE_NAME : apiEndpoint;
 }
 
 /** The part of a target id that tells two services apart: empty for Google's own endpoint. */

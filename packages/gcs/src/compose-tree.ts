@@ -4,7 +4,7 @@
  * interrupted completion already made is reused when it checks out, and every
  * new one is checked as soon as the service answers.
  */
-import { IntegrityMismatchError } from "@tartape/core";
+import { IntegrityMismatchError, OPTION_WORDS } from "@tartape/core";
 import type { ComposeNode, ComposePlan } from "./compose-plan.js";
 import { forEachConcurrently } from "./concurrency.js";
 import { concatChecksums, crc32cToBase64, type ChecksummedRange } from "./crc32c.js";
@@ -58,7 +58,7 @@ export async function buildIntermediates(plan: ComposePlan, build: TreeBuild): P
         if (!holds(object, expected)) {
           throw new IntegrityMismatchError(
             `Composing ${name} gave ${describeChecksum(object)}; its sources make ${describeChecksum(expected)}. ` +
-              "The server does not hold the parts as they were uploaded. Run the upload again with restart (CLI: --restart).",
+              `The server does not hold the parts as they were uploaded. Run the upload again with ${OPTION_WORDS.restart}.`,
           );
         }
       }

@@ -56,6 +56,14 @@ describe("toTargetError", () => {
     expect(err.message).toContain(`Cannot reach http://127.0.0.1:4443 (${code})`);
   });
 
+  it("unreachable with no endpoint given: the remedy is the network, or naming an emulator, not an endpoint URL", () => {
+    const err = toTargetError(fetchError("ENOTFOUND"), { ...ctx, endpoint: "Google Cloud Storage" });
+    expect(err.message).toContain("Cannot reach Google Cloud Storage (ENOTFOUND)");
+    expect(err.message).toContain("check this machine's internet connection and DNS; for an emulator, give its URL (the apiEndpoint option, or STORAGE_EMULATOR_HOST).");
+    expect(err.message).not.toContain("endpoint URL");
+    expect(mapped(fetchError("ENOTFOUND")).message).toContain("check the endpoint URL");
+  });
+
   it("a socket error wrapped as the cause (fetch's TypeError) is found", () => {
     const err = mapped(new TypeError("fetch failed", { cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }) }));
     expect(err.code).toBe("TARGET_UNREACHABLE");
@@ -72,10 +80,11 @@ describe("toTargetError", () => {
     ["EPIPE", Object.assign(new Error("write EPIPE"), { code: "EPIPE" })],
     ["an idle timeout", Object.assign(new Error("no data sent or received for 120 s"), { name: "IdleTimeoutError", code: "ETIMEDOUT" })],
     ["the library's request timeout", Object.assign(new Error("network timeout at: http://x"), { name: "AbortError", type: "request-timeout", code: "ETIMEDOUT" })],
-  ])("%s → retryable TARGET_ERROR that says it is retried", (_what, error) => {
+  ])("%s → retryable TARGET_ERROR that says it is temporary (whether it was retried is the driver's to say)", (_what, error) => {
     const err = mapped(error);
     expect(err).toMatchObject({ code: "TARGET_ERROR", retryable: true });
-    expect(err.message).toContain("It is retried");
+    expect(err.message).toContain("temporary error");
+    expect(err.message).not.toContain("retried");
     expect(err.message).toContain("gs://backups/data.tar");
   });
 

@@ -3,7 +3,8 @@
  * says `retryable`, and the CLI prints messages as they are, so each message
  * says what happened and what to do about it.
  */
-import { TargetError, TartapeError, classifySocketError } from "@tartape/core";
+import { OPTION_WORDS, TargetError, TartapeError, classifySocketError } from "@tartape/core";
+import { GOOGLE_SERVICE_NAME } from "./client.js";
 
 /** What a request was doing, for messages that name it. */
 export interface GcsRequestContext {
@@ -117,7 +118,11 @@ export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
   if (socket?.kind === "unreachable") {
     return new TargetError(
       "TARGET_UNREACHABLE",
-      `Cannot reach ${ctx.endpoint} (${socket.code}) while ${ctx.operation} for ${object}: check the endpoint URL, and that the server is running and reachable from here.`,
+      `Cannot reach ${ctx.endpoint} (${socket.code}) while ${ctx.operation} for ${object}: ` +
+        // No endpoint was given: there is no URL to check, but the network (or an emulator not named).
+        (ctx.endpoint === GOOGLE_SERVICE_NAME
+          ? `check this machine's internet connection and DNS; for an emulator, give its URL (${OPTION_WORDS.gcsEndpoint}, or STORAGE_EMULATOR_HOST).`
+          : "check the endpoint URL, and that the server is running and reachable from here."),
       options(true),
     );
   }
@@ -129,7 +134,7 @@ export function toTargetError(err: unknown, ctx: GcsRequestContext): Error {
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",
-      `${ctx.endpoint} failed while ${ctx.operation} for ${object} with a temporary error (${describe(err)}). It is retried; if it keeps failing, run again later: the upload resumes.`,
+      `${ctx.endpoint} failed while ${ctx.operation} for ${object} with a temporary error (${describe(err)}). If it keeps failing, run again later: the upload resumes.`,
       options(true),
     );
   }

@@ -9,6 +9,7 @@
 import type { Bucket, FileMetadata, Storage } from "@google-cloud/storage";
 import {
   IntegrityMismatchError,
+  OPTION_WORDS,
   TargetError,
   type CompletedObject,
   type PartBody,
@@ -65,7 +66,7 @@ export interface GcsTargetOptions extends GcsConnectionOptions {
 function receiptChecksum(receipt: PartReceipt): ChecksummedRange {
   const crc = receipt.checksum.startsWith(CHECKSUM_PREFIX) ? crc32cFromBase64(receipt.checksum.slice(CHECKSUM_PREFIX.length)) : undefined;
   if (crc === undefined) {
-    throw new IntegrityMismatchError(`Part ${receipt.number} was recorded with checksum ${JSON.stringify(receipt.checksum)}, not a CRC32C; run the upload with restart (CLI: --restart).`);
+    throw new IntegrityMismatchError(`Part ${receipt.number} was recorded with checksum ${JSON.stringify(receipt.checksum)}, not a CRC32C; run the upload with ${OPTION_WORDS.restart}.`);
   }
   return { crc32c: crc, size: receipt.size };
 }
@@ -110,7 +111,7 @@ export class GcsTarget implements Target {
   private checkUploadId(uploadId: string): void {
     const root = temporaryRoot(this.key);
     if (!uploadId.startsWith(root) || !/^[0-9a-f]{16}\/$/.test(uploadId.slice(root.length))) {
-      throw new TargetError("TARGET_ERROR", `${JSON.stringify(uploadId)} is not an upload id of ${this.location} (expected ${root}<16 hex>/). Run the upload with restart (CLI: --restart).`);
+      throw new TargetError("TARGET_ERROR", `${JSON.stringify(uploadId)} is not an upload id of ${this.location} (expected ${root}<16 hex>/). Run the upload with ${OPTION_WORDS.restart}.`);
     }
   }
 
@@ -256,7 +257,7 @@ export class GcsTarget implements Target {
       await this.call("deleting a wrongly composed object", ctx, () => deleteObject(this.bucket, this.key, ctx.signal, object.generation));
       throw new IntegrityMismatchError(
         `${this.endpoint} composed ${this.location} as ${describeChecksum(object)}; the parts uploaded make ${describeChecksum(expected)}. ` +
-          "The object was deleted. Run the upload again with restart (CLI: --restart).",
+          `The object was deleted. Run the upload again with ${OPTION_WORDS.restart}.`,
       );
     }
     await this.removeTemporaries(uploadId, ctx);

@@ -11,13 +11,15 @@
  *   gives the object a composite checksum (CRC32 of the parts' CRC32s, `-N`)
  *   that is computed here from the parts: the whole object is proven without
  *   MD5, so it also holds with SSE-KMS, whose ETags are not MD5s. Some
- *   S3-compatible servers refuse aws-chunked trailers, hence not the default.
+ *   S3-compatible servers refuse aws-chunked trailers: "md5" is for those.
  */
 import zlib from "node:zlib";
 import { InvalidArgumentError } from "@tartape/core";
 
 export type S3Checksum = "md5" | "crc32";
 export const S3_CHECKSUMS: readonly S3Checksum[] = ["md5", "crc32"];
+/** The checksum an S3 target uses unless told otherwise: CRC32, for its CPU cost (bench:upload). */
+export const DEFAULT_S3_CHECKSUM: S3Checksum = "crc32";
 
 /** A checksum kind given as text (a CLI flag, a config file), checked; `name` says where it came from. */
 export function parseS3Checksum(text: string, name = "checksum"): S3Checksum {
@@ -46,6 +48,11 @@ export function crc32Base64(value: number): string {
 }
 
 const BASE64_CRC32 = /^[A-Za-z0-9+/]{6}==$/;
+
+/** Whether `text` is a CRC32 as S3 writes it: 4 bytes in base64. */
+export function isBase64Crc32(text: string): boolean {
+  return BASE64_CRC32.test(text);
+}
 
 /** The checksum S3 gives a multipart object whose parts have these CRC32s (base64, in part order): CRC32 of their bytes, then `-N`. */
 export function compositeCrc32(partCrcs: readonly string[]): string {

@@ -3,7 +3,7 @@
  * says `retryable`, and the CLI prints messages as they are, so each message
  * says what happened and what to do about it.
  */
-import { PartSizeError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
+import { OPTION_WORDS, PartSizeError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
 
 /** What a request was doing, for messages that name it. */
 export interface S3RequestContext {
@@ -105,15 +105,15 @@ function authMessage(name: string, err: unknown, ctx: S3RequestContext): string 
   const where = `${ctx.endpoint} (${ctx.operation} on s3://${ctx.bucket}/${ctx.key})`;
   switch (name) {
     case "InvalidAccessKeyId":
-      return `${where} does not know this access key id (InvalidAccessKeyId). Check the access key id in the credentials (AWS_ACCESS_KEY_ID, or credentials passed to s3Target).`;
+      return `${where} does not know this access key id (InvalidAccessKeyId). Check the access key id in the credentials (AWS_ACCESS_KEY_ID, or ${OPTION_WORDS.s3Credentials}).`;
     case "SignatureDoesNotMatch":
-      return `${where} rejected the request signature (SignatureDoesNotMatch): the secret access key is wrong. Check AWS_SECRET_ACCESS_KEY, or the credentials passed to s3Target.`;
+      return `${where} rejected the request signature (SignatureDoesNotMatch): the secret access key is wrong. Check AWS_SECRET_ACCESS_KEY, or ${OPTION_WORDS.s3Credentials}.`;
     case "ExpiredToken":
     case "InvalidToken":
     case "TokenRefreshRequired":
       return `${where} refused the session token (${name}): it expired or is invalid. Refresh the credentials and run again; the upload resumes.`;
     case "CredentialsProviderError":
-      return `No S3 credentials were found (${serviceMessage(err)}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE), or pass credentials to s3Target.`;
+      return `No S3 credentials were found (${serviceMessage(err)}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)${OPTION_WORDS.s3CredentialsClause}.`;
     default:
       return (
         `${where} denied access (${describe(err)}). The credentials need s3:PutObject, s3:GetObject, s3:ListMultipartUploadParts and s3:AbortMultipartUpload ` +
@@ -159,7 +159,7 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
   if (name === "EntityTooSmall") {
     return new PartSizeError(
       `${ctx.endpoint} refused to assemble ${object}: every part but the last must be at least 5 MiB (EntityTooSmall). ` +
-        "Start the upload over with a part size of at least 5 MiB (restart: true, CLI: --restart).",
+        `Start the upload over with a part size of at least 5 MiB (${OPTION_WORDS.restart}).`,
     );
   }
   if (name === "EntityTooLarge") {
@@ -187,7 +187,7 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",
-      `${ctx.operation} on ${object} at ${ctx.endpoint} failed with a temporary error (${describe(err)}). It is retried; if it keeps failing, run again later: the upload resumes.`,
+      `${ctx.operation} on ${object} at ${ctx.endpoint} failed with a temporary error (${describe(err)}). If it keeps failing, run again later: the upload resumes.`,
       options(true),
     );
   }

@@ -3,5 +3,5 @@ export type { S3ConnectionOptions, S3Credentials } from "./client.js";
 export { parseS3Url, type S3Location } from "./url.js";
 export { multipartEtag } from "./etag.js";
 export { toTargetError, type S3RequestContext } from "./errors.js";
-export { parseS3Checksum, compositeCrc32, S3_CHECKSUMS, type S3Checksum } from "./checksum.js";
+export { parseS3Checksum, compositeCrc32, S3_CHECKSUMS, DEFAULT_S3_CHECKSUM, type S3Checksum } from "./checksum.js";
 export { S3Source, s3RemoteObjects, type S3SourceOptions } from "./source.js";

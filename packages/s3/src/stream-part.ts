@@ -1,9 +1,11 @@
 /**
  * One UploadPart request whose body streams from the tape: never more than a
  * few stream buffers of the part in memory, whatever the part size. The bytes
- * are counted (and their CRC32 computed, if asked) on their way out; their
- * integrity is the server's to check, against the Content-MD5 or the CRC32
- * trailer the request carries (BadDigest when they differ).
+ * are counted on their way out; their integrity is the server's to check,
+ * against the Content-MD5 or the CRC32 trailer the request carries (BadDigest
+ * when they differ). The SDK computes that trailer over the very bytes it
+ * streams, so a second CRC32 here would only repeat it: CRC32 is most of the
+ * CPU of such an upload.
  */
 import { UploadPartCommand, type S3Client, type UploadPartCommandInput } from "@aws-sdk/client-s3";
 import type { PartBody } from "@tartape/core";
@@ -15,8 +17,6 @@ export interface StreamedPart {
   /** The CRC32 the server returned (base64), when the request carried one. */
   readonly serverCrc32: string | undefined;
   readonly sentBytes: number;
-  /** CRC32 of the bytes that went into the request, when it carried a CRC32 (else 0). */
-  readonly sentCrc32: number;
 }
 
 /**
@@ -25,8 +25,7 @@ export interface StreamedPart {
  */
 export async function streamPart(client: S3Client, input: Omit<UploadPartCommandInput, "Body">, body: PartBody, signal: AbortSignal): Promise<StreamedPart> {
   const source = body.open();
-  // A request that carries a CRC32 trailer gets the CRC32 of what it sent, to hold against the server's.
-  const counting = new ByteCounter(input.ChecksumAlgorithm === "CRC32");
+  const counting = new ByteCounter();
   // The HTTP handler pipes the body without watching it for errors: a failing
   // source would leave the request waiting for bytes that never come. So a body
   // error aborts the request, and is what the caller sees. The error is not
@@ -45,7 +44,7 @@ export async function streamPart(client: S3Client, input: Omit<UploadPartCommand
       });
     // A body that failed after its last byte (a file that grew) still makes the part suspect.
     if (bodyFailed.signal.aborted) throw bodyFailed.signal.reason;
-    return { etag: out.ETag, serverCrc32: out.ChecksumCRC32, sentBytes: counting.bytes, sentCrc32: counting.crc32 };
+    return { etag: out.ETag, serverCrc32: out.ChecksumCRC32, sentBytes: counting.bytes };
   } finally {
     // An early error response (e.g. after Expect: 100-continue) leaves the source open: close its files.
     counting.destroy();

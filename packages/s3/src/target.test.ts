@@ -21,12 +21,12 @@ describe("s3Target", () => {
   });
 
   it("keeps an upload with CRC32 parts apart from one with Content-MD5 parts: S3 wants one kind per upload", () => {
-    const md5 = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials });
-    const crc = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "crc32" });
-    expect(md5.checksum).toBe("md5");
-    expect(s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "md5" }).id).toBe(md5.id);
-    expect(crc.id).toBe("s3://b-1/k?endpoint=127.0.0.1:9000&checksum=crc32");
-    expect(s3Target({ bucket: "b-1", key: "k", region: "eu-west-1", credentials, checksum: "crc32" }).id).toBe("s3://b-1/k?checksum=crc32");
+    const crc = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials });
+    const md5 = s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "md5" });
+    expect(crc.checksum).toBe("crc32");
+    expect(s3Target({ bucket: "b-1", key: "k", endpoint: "http://127.0.0.1:9000", credentials, checksum: "crc32" }).id).toBe(crc.id);
+    expect(md5.id).toBe("s3://b-1/k?endpoint=127.0.0.1:9000&checksum=md5");
+    expect(s3Target({ bucket: "b-1", key: "k", region: "eu-west-1", credentials, checksum: "md5" }).id).toBe("s3://b-1/k?checksum=md5");
     expect(() => s3Target({ bucket: "b-1", key: "k", credentials, checksum: "sha1" as never })).toThrow(/checksum must be md5 or crc32, not "sha1"/);
   });
 

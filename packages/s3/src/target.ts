@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-s3";
 import {
   IntegrityMismatchError,
+  OPTION_WORDS,
   TargetError,
   type CompletedObject,
   type PartBody,
@@ -27,12 +28,13 @@ import {
   type ServerPart,
   type Target,
   type TargetLimits,
+  type TargetObject,
   type UnrecordedCreation,
   type UploadContext,
 } from "@tartape/core";
 import { createS3Client, describeEndpoint, type S3ConnectionOptions } from "./client.js";
 import { isNotFound, isS3Error, statusOf, toTargetError, type S3RequestContext } from "./errors.js";
-import { checkCrc32Available, checksumOfKind, parseS3Checksum, compositeCrc32, crc32Base64, receiptChecksum, type S3Checksum } from "./checksum.js";
+import { checkCrc32Available, checksumOfKind, DEFAULT_S3_CHECKSUM, isBase64Crc32, parseS3Checksum, compositeCrc32, receiptChecksum, type S3Checksum } from "./checksum.js";
 import { multipartEtag, unquoteEtag } from "./etag.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
@@ -64,10 +66,11 @@ export interface S3TargetOptions extends S3ConnectionOptions {
   /** Override the limits, e.g. to test plans that S3 itself would refuse. */
   readonly limits?: Partial<TargetLimits>;
   /**
-   * How each part proves its bytes (checksum.ts): "md5" (default; Content-MD5,
-   * accepted by every S3-compatible server) or "crc32" (a CRC32 trailer: one
-   * read of the tape instead of two and no MD5, so less CPU; works with
-   * SSE-KMS; needs a server that takes aws-chunked trailers, as AWS and MinIO do).
+   * How each part proves its bytes (checksum.ts): "crc32" (default; a CRC32
+   * trailer: one read of the tape and a cheap native CRC32; works with
+   * SSE-KMS; the AWS SDK's own default, taken by AWS and MinIO) or "md5"
+   * (Content-MD5: for S3-compatible servers that refuse aws-chunked
+   * trailers; a second read of every part and an MD5 of every byte).
    * An upload keeps the checksum it began with: the other one is another upload.
    */
   readonly checksum?: S3Checksum;
@@ -95,18 +98,22 @@ export class S3Target implements Target {
   readonly checksum: S3Checksum;
   /** The finished object read back, and its catalog beside it. */
   readonly remote: RemoteObjects;
+  readonly objectIdentity: TargetObject;
 
   constructor(options: S3TargetOptions) {
     checkS3Location(options);
     this.bucket = options.bucket;
     this.key = options.key;
-    this.checksum = options.checksum ?? "md5";
+    this.checksum = options.checksum ?? DEFAULT_S3_CHECKSUM;
     parseS3Checksum(this.checksum); // a caller without types may pass anything
     if (this.checksum === "crc32") checkCrc32Available();
     // Two servers never share upload state: the endpoint is part of the identity. So is a
     // checksum other than the default: S3 wants every part of an upload to carry the same kind.
-    const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === "md5" ? [] : [`checksum=${this.checksum}`])];
+    const query = [...(options.endpoint ? [`endpoint=${endpointLabel(options.endpoint)}`] : []), ...(this.checksum === DEFAULT_S3_CHECKSUM ? [] : [`checksum=${this.checksum}`])];
     this.id = `s3://${this.bucket}/${this.key}` + (query.length ? `?${query.join("&")}` : "");
+    // The same object whatever the checksum: an upload with the other kind must be finished or aborted first.
+    const server = options.endpoint ? `?endpoint=${endpointLabel(options.endpoint)}` : "";
+    this.objectIdentity = { id: `s3://${this.bucket}/${this.key}${server}`, options: { checksum: this.checksum } };
     this.partSize = options.partSize;
     this.limits = { ...S3_LIMITS, ...options.limits };
     this.client = options.client ?? createS3Client(options);
@@ -185,22 +192,23 @@ export class S3Target implements Target {
     if (etag !== md5) {
       throw new IntegrityMismatchError(
         `${what}: ${this.endpoint} acknowledged it with ETag ${JSON.stringify(etag)}, but the part's Content-MD5, which the server checked, is ${md5}. ` +
-          'Either the server stored other bytes, or the bucket encrypts with SSE-KMS/SSE-C, whose ETags are not MD5s: use checksum "crc32" there.',
+          `Either the server stored other bytes, or the bucket encrypts with SSE-KMS/SSE-C, whose ETags are not MD5s: use ${OPTION_WORDS.s3ChecksumCrc32} there (the default).`,
       );
     }
     return { number: part.number, size: part.size, etag, checksum: receiptChecksum("md5", contentMd5.toString("base64")) };
   }
 
   private async uploadPartCrc32(uploadId: string, part: PartSpec, body: PartBody, ctx: UploadContext): Promise<PartReceipt> {
-    // One read: the SDK sends the CRC32 of the streamed bytes in a trailer, the
-    // server refuses the part if its own CRC32 differs, and returns it; it must
-    // also equal the CRC32 computed here of the bytes that went into the request.
+    // One read: the SDK computes the CRC32 of the bytes it streams and sends it
+    // in a trailer; the server refuses the part if its own CRC32 differs
+    // (BadDigest), and answers with the CRC32 it checked. A server that answers
+    // none did not check one, and its part proves nothing.
     const sent = await this.sendPart(uploadId, part, body, ctx, { ChecksumAlgorithm: "CRC32" });
-    const crc = crc32Base64(sent.sentCrc32);
-    if (sent.serverCrc32 !== crc) {
+    const crc = sent.serverCrc32;
+    if (crc === undefined || !isBase64Crc32(crc)) {
       throw new IntegrityMismatchError(
-        `Part ${part.number} of ${this.location}: ${this.endpoint} acknowledged it with CRC32 ${JSON.stringify(sent.serverCrc32 ?? null)}, ` +
-          `but the bytes sent have CRC32 ${crc}. The server does not hold the part as sent.`,
+        `Part ${part.number} of ${this.location}: ${this.endpoint} acknowledged it without confirming its CRC32 (answered ${JSON.stringify(crc ?? null)}), ` +
+          `so it may not check CRC32 trailers. Upload to this server with ${OPTION_WORDS.s3ChecksumMd5}.`,
       );
     }
     return { number: part.number, size: part.size, etag: unquoteEtag(sent.etag ?? ""), checksum: receiptChecksum("crc32", crc) };
@@ -218,6 +226,14 @@ export class S3Target implements Target {
       const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum };
       sent = await streamPart(this.client, input, body, ctx.signal);
     } catch (err) {
+      if (checksum.ChecksumAlgorithm === "CRC32" && refusesChecksumTrailer(err)) {
+        throw new TargetError(
+          "TARGET_ERROR",
+          `${this.endpoint} refused part ${part.number} of ${this.location} with its CRC32 trailer (${errorSummary(err)}): this server does not take aws-chunked checksum trailers. ` +
+            `Upload to it with ${OPTION_WORDS.s3ChecksumMd5}, which sends a Content-MD5 header instead.`,
+          { cause: err },
+        );
+      }
       throw this.failure(err, `UploadPart ${part.number}`, uploadId);
     }
     if (sent.sentBytes !== part.size) throw new IntegrityMismatchError(`Part ${part.number} of ${this.location}: ${sent.sentBytes} bytes were sent, the part has ${part.size}.`);
@@ -351,4 +367,22 @@ export class S3Target implements Target {
 /** A target that uploads the tape as one S3 object, resumably. */
 export function s3Target(options: S3TargetOptions): S3Target {
   return new S3Target(options);
+}
+
+/**
+ * What S3-compatible servers without flexible checksums answer to an aws-chunked
+ * body with a checksum trailer: NotImplemented, or a 400 naming the content
+ * SHA-256 mode, the trailer header or the checksum algorithm.
+ */
+function refusesChecksumTrailer(err: unknown): boolean {
+  const status = statusOf(err);
+  const text = errorSummary(err);
+  if (status === 501 || /^NotImplemented\b/.test(text)) return true;
+  return status === 400 && /STREAMING-UNSIGNED-PAYLOAD-TRAILER|x-amz-trailer|x-amz-checksum|x-amz-sdk-checksum|aws-chunked|content-sha256/i.test(text);
+}
+
+function errorSummary(err: unknown): string {
+  if (err === null || typeof err !== "object") return String(err);
+  const { name, message } = err as { name?: unknown; message?: unknown };
+  return [name, message].filter((part) => typeof part === "string" && part !== "").join(": ");
 }

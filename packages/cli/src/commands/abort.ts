@@ -1,6 +1,7 @@
 /** `tartape abort <dir> <url>`: discard the unfinished upload to <url>, on the server and in the index. */
 import { Command } from "commander";
 import { abortUpload, uploadStatus } from "@tartape/core";
+import { cliOptionWords } from "../cli-words.js";
 import { unrecordedUploads } from "../output/upload-summary.js";
 import { targetFromUrl } from "../targets/target-from-url.js";
 import { addConnectionFlags, connectionOptions, type ConnectionFlags } from "./connection-flags.js";
@@ -29,6 +30,14 @@ export function abortCommand(): Command {
     }
     if (unrecorded) {
       process.stdout.write(`No recorded upload to ${target.id} was unfinished.${unrecorded}\n`);
+      return;
+    }
+    if (result.otherOptions?.length) {
+      const lines = result.otherOptions.map((o) => {
+        const flags = Object.entries(o.options).map(([name, value]) => cliOptionWords(name, value)).join(" ");
+        return `  upload ${o.uploadId} to ${o.targetId}, made with ${flags}: run this abort again with ${flags} to abort it`;
+      });
+      process.stdout.write(`No unfinished upload to ${target.id} is recorded with these options; nothing was aborted. The same object has:\n${lines.join("\n")}\n`);
       return;
     }
     // Nothing to do is not a failure (abort is idempotent), but a typo in <url> should be easy to spot.

@@ -15,7 +15,7 @@ export function addConnectionFlags(command: Command): Command {
     .option("--endpoint <url>", "S3-compatible endpoint (default $AWS_ENDPOINT_URL) or GCS API endpoint (default $STORAGE_EMULATOR_HOST)")
     .option("--path-style", "S3: address buckets as <endpoint>/<bucket> (the default with a custom endpoint)")
     .option("--region <region>", "S3 region (default $AWS_REGION)")
-    .option("--checksum <kind>", "S3: what each part carries for the server to check: md5 (Content-MD5, the default, every S3-compatible server) or crc32 (a CRC32 trailer: less CPU, works with SSE-KMS; AWS, MinIO)")
+    .option("--checksum <kind>", "S3: what each part carries for the server to check: crc32 (the default: a CRC32 trailer, one read and little CPU; AWS, MinIO) or md5 (Content-MD5, for S3-compatible servers that refuse CRC32 trailers)")
     .option("--connection-string <string>", "Azure Storage connection string (default $AZURE_STORAGE_CONNECTION_STRING, which keeps it out of `ps`)");
 }
 

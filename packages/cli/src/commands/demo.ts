@@ -78,6 +78,6 @@ export function demoCommand(): Command {
       say(`Try next: tartape ls ${shown} | head`);
       say(`          tartape status ${shown}`);
       say(`          tartape cat ${shown} --from 512 --to 1024 | head -c 80`);
-      say("(in a checkout of tartape, run them as `pnpm tartape ...` from its root)");
+      say("(in a checkout of tartape, `eval \"$(node .ci/bootstrap.mjs env)\"` first gives your shell the tartape command)");
     });
 }

@@ -48,6 +48,15 @@ describe("tartape ls", () => {
     expect(cat.stdout.length).toBe(rows.at(-1)!.end + 1024);
   });
 
+  it("one line per entry: a newline, a tab or a backslash in a name is escaped as ls -b does", async () => {
+    const dir = path.join(root, "odd-names");
+    writeTree(dir, { "two\nlines.txt": "x", "tab\there": "y", "back\\slash": "z", "bell\u0007": "w" });
+    expect((await runTartape(["record", dir])).code).toBe(0);
+    const run = await runTartape(["ls", dir]);
+    expect(run.code).toBe(0);
+    expect(parse(run.out).map((r) => r.path)).toEqual(["odd-names/", "odd-names/back\\\\slash", "odd-names/bell\\007", "odd-names/tab\\there", "odd-names/two\\nlines.txt"]);
+  });
+
   it("streams a long listing and stops quietly when the reader does", async () => {
     const dir = path.join(root, "many");
     const files: Record<string, string> = {};

@@ -23,8 +23,24 @@ export interface ListedEntry {
   readonly linkTarget?: string | null | undefined;
 }
 
+/**
+ * A name as one line of the listing, like `ls -b`: control characters as C
+ * escapes (`\n`, `\t`, `\r`, else `\ooo` octal) and the backslash doubled, so a
+ * newline in a name cannot pass for another entry and every name reads back.
+ */
+export function escapeName(name: string): string {
+  return name.replace(/[\\\x00-\x1f\x7f]/g, (c) => {
+    if (c === "\\") return "\\\\";
+    if (c === "\n") return "\\n";
+    if (c === "\t") return "\\t";
+    if (c === "\r") return "\\r";
+    return `\\${c.charCodeAt(0).toString(8).padStart(3, "0")}`;
+  });
+}
+
 export function formatEntry(entry: ListedEntry): string {
-  const name = entry.kind === "symlink" || entry.kind === "hardlink" ? `${entry.arcPath} -> ${entry.linkTarget ?? ""}` : entry.kind === "dir" ? `${entry.arcPath}/` : entry.arcPath;
+  const path = escapeName(entry.arcPath);
+  const name = entry.kind === "symlink" || entry.kind === "hardlink" ? `${path} -> ${escapeName(entry.linkTarget ?? "")}` : entry.kind === "dir" ? `${path}/` : path;
   return `${entry.kind.padEnd(WIDTH.kind)} ${String(entry.size).padStart(WIDTH.number)} ${String(entry.startOffset).padStart(WIDTH.number)} ${String(entry.endOffset).padStart(WIDTH.number)}  ${name}`;
 }
 
@@ -47,7 +63,7 @@ interface LsFlags extends IndexOption, ConnectionFlags {
 export function lsCommand(): Command {
   const command = new Command("ls")
     .description(
-      "list the entries of a recorded <dir>'s tape, or of an uploaded tape (s3://, az://, gs://, a local .tar): kind, content size, start and end offset on the tape, path",
+      "list the entries of a recorded <dir>'s tape, or of an uploaded tape (s3://, az://, gs://, a local .tar): kind, content size, start and end offset on the tape, path (control characters and backslashes in names escaped as in `ls -b`)",
     )
     .argument("<dir|url>", "a recorded directory, or where a tape was uploaded")
     .option("--prefix <path>", "only entries whose path starts with this");

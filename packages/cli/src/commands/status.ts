@@ -2,6 +2,7 @@
 import path from "node:path";
 import { Command } from "commander";
 import { interruptedCreations, uploadStatus, type InterruptedCreation, type UploadStatus } from "@tartape/core";
+import { cliOptionWords } from "../cli-words.js";
 import { formatBytes, formatPercent } from "../output/format.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
@@ -12,6 +13,7 @@ export function describeStatus(s: UploadStatus): string {
     s.targetId,
     `  status       ${state}, for ${tape}`,
     `  parts        ${s.partsDone}/${s.partCount} of ${formatBytes(s.partSize)} (${formatPercent(s.bytesDone, s.totalSize)})`,
+    `  options      ${[cliOptionWords("partSize", String(s.partSize)), ...Object.entries(s.options ?? {}).map(([name, value]) => cliOptionWords(name, value))].join(" ")}`,
     `  bytes        ${formatBytes(s.bytesDone)} of ${formatBytes(s.totalSize)} (${s.bytesDone} of ${s.totalSize})`,
     `  upload id    ${s.uploadId}`,
     `  started      ${s.createdAt}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatPercent, formatSizeExact, shellQuote } from "./format.js";
+import { formatDuration, formatElapsed, formatPercent, formatSizeExact, shellQuote } from "./format.js";
 
 describe("formatDuration", () => {
   it.each([
@@ -12,6 +12,20 @@ describe("formatDuration", () => {
     [-1, "--"],
   ])("%d s reads %s", (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe("formatElapsed", () => {
+  it.each([
+    [0.2, "0.2s"],
+    [1.5, "1.5s"],
+    [9.94, "9.9s"],
+    [9.96, "10s"],
+    [45.4, "45s"],
+    [185.6, "3m06s"],
+    [-1, "--"],
+  ])("%d s reads %s (never rounded up to look slower)", (seconds, text) => {
+    expect(formatElapsed(seconds)).toBe(text);
   });
 });
 

@@ -24,6 +24,17 @@ export function formatDuration(seconds: number): string {
   return `${s}s`;
 }
 
+/**
+ * A time that has passed, as measured: tenths of a second below 10 s (an
+ * upload of a few KiB takes 0.2 s, not "1s"), whole seconds rounded to the
+ * nearest above. ETAs use formatDuration, which rounds up: a promise.
+ */
+export function formatElapsed(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return "--";
+  if (seconds < 9.95) return `${seconds.toFixed(1)}s`;
+  return formatDuration(Math.round(seconds));
+}
+
 export function formatPercent(done: number, total: number): string {
   const percent = total > 0 ? (done / total) * 100 : 100;
   // Never show 100% before the last byte is really there.

@@ -25,7 +25,7 @@ describe("describeUploadResult", () => {
         "Upload complete: /data -> s3://bucket/key.tar",
         "  tape         10 MiB (10485760 bytes), fingerprint abababababababab",
         "  parts        5 of 2 MiB: 3 uploaded, 2 skipped (already at the destination)",
-        "  sent         6 MiB in 3s (2 MiB/s); 4 MiB skipped by resume",
+        "  sent         6 MiB in 3.0s (2 MiB/s); 4 MiB skipped by resume",
         '  object       etag "abc-5", at http://127.0.0.1:9000/bucket/key.tar',
         "  upload id    up-1",
         "",

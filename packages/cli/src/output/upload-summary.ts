@@ -1,6 +1,6 @@
 /** What an upload run reports when it ends. */
 import { describeCause, type UploadResult } from "@tartape/core";
-import { formatBytes, formatDuration, formatRate, formatSizeExact } from "./format.js";
+import { formatBytes, formatElapsed, formatRate, formatSizeExact } from "./format.js";
 
 function partsLine(r: UploadResult): string {
   return `  parts        ${r.partCount} of ${formatBytes(r.partSize)}: ${r.partsUploaded} uploaded, ${r.partsSkipped} skipped (already at the destination)`;
@@ -32,6 +32,7 @@ export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: nu
       `Already complete: ${r.targetId} holds this tape of ${dir}; nothing was sent.`,
       `  tape         ${formatSizeExact(r.totalSize)}, fingerprint ${r.fingerprint.slice(0, 16)}`,
       partsLine(r),
+      ...catalogLines(r),
       ...unrecordedLines(r),
       "  (use --restart to upload it again)",
     ].join("\n") + "\n";
@@ -41,11 +42,18 @@ export function describeUploadResult(dir: string, r: UploadResult, elapsedMs: nu
     `Upload complete: ${dir} -> ${r.targetId}`,
     `  tape         ${formatSizeExact(r.totalSize)}, fingerprint ${r.fingerprint.slice(0, 16)}`,
     partsLine(r),
-    `  sent         ${formatBytes(r.bytesUploaded)} in ${formatDuration(seconds)} (${formatRate(seconds > 0 ? r.bytesUploaded / seconds : 0)})` +
+    `  sent         ${formatBytes(r.bytesUploaded)} in ${formatElapsed(seconds)} (${formatRate(seconds > 0 ? r.bytesUploaded / seconds : 0)})` +
       (r.bytesSkipped > 0 ? `; ${formatBytes(r.bytesSkipped)} skipped by resume` : ""),
   ];
   const object = [r.object.etag !== undefined ? `etag ${r.object.etag}` : "", r.object.location !== undefined ? `at ${r.object.location}` : ""].filter(Boolean);
   if (object.length > 0) lines.push(`  object       ${object.join(", ")}`);
-  lines.push(`  upload id    ${r.uploadId}`, ...unrecordedLines(r));
+  lines.push(`  upload id    ${r.uploadId}`, ...catalogLines(r), ...unrecordedLines(r));
   return lines.join("\n") + "\n";
+}
+
+/** Where `tartape ls/get <url>` find the entries: the catalog next to the object. */
+function catalogLines(r: UploadResult): string[] {
+  if (r.catalog === "written") return ["  catalog      written beside the object (tartape ls/get <url> read it)"];
+  if (r.catalog === "present") return ["  catalog      already beside the object"];
+  return [];
 }

@@ -18,7 +18,7 @@ describe("parseOffset", () => {
     ["1e3", /not a whole number/],
     ["0x10", /not a whole number/],
     ["-5", /Invalid --from '-5': it is negative/],
-    ["9007199254740993", /not a whole number/],
+    ["9007199254740993", /Invalid --from '9007199254740993': it is too large \(at most 9007199254740991\)/],
   ])("refuses %j", (text, message) => {
     expect(() => parseOffset(text, "--from")).toThrow(message);
   });
@@ -28,6 +28,7 @@ describe("parsePositiveInteger", () => {
   it("reads counts of 1 or more", () => {
     expect(parsePositiveInteger("1", "--concurrency")).toBe(1);
     expect(parsePositiveInteger("16", "--concurrency")).toBe(16);
+    expect(() => parsePositiveInteger("9999999999999999999", "--concurrency")).toThrow(/--concurrency '9999999999999999999': it is too large/);
   });
 
   it.each([

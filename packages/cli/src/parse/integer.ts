@@ -7,7 +7,11 @@ function wholeNumber(text: string, what: string, expected: string): number {
   const trimmed = text.trim();
   const value = DIGITS.test(trimmed) ? Number(trimmed) : Number.NaN;
   if (!Number.isSafeInteger(value)) {
-    const why = /^-\d+$/.test(trimmed) ? "it is negative" : "it is not a whole number";
+    const why = /^-\d+$/.test(trimmed)
+      ? "it is negative"
+      : DIGITS.test(trimmed)
+        ? `it is too large (at most ${Number.MAX_SAFE_INTEGER})`
+        : "it is not a whole number";
     throw new InvalidArgumentError(`Invalid ${what} '${text}': ${why}. Use ${expected}.`);
   }
   return value;

@@ -58,7 +58,7 @@ describe("targetFromUrl", () => {
 
   it("passes --checksum to the S3 target, checked", async () => {
     const env = { AWS_ENDPOINT_URL: "http://127.0.0.1:9", AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" };
-    expect((await targetFromUrl("s3://b-1/a.tar", { checksum: "crc32" }, env)).id).toContain("checksum=crc32");
+    expect((await targetFromUrl("s3://b-1/a.tar", { checksum: "md5" }, env)).id).toContain("checksum=md5");
     await expect(targetFromUrl("s3://b-1/a.tar", { checksum: "sha1" }, env)).rejects.toThrow('--checksum must be md5 or crc32, not "sha1".');
   });
 

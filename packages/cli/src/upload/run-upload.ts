@@ -19,6 +19,7 @@ import {
 } from "@tartape/core";
 import { InterruptedError } from "../interrupted-error.js";
 import { describeRecording } from "../output/record-summary.js";
+import { recordingNotice } from "../output/recording-notice.js";
 import { describeUploadResult } from "../output/upload-summary.js";
 import { createProgressReporter } from "../progress/progress-reporter.js";
 import { describeEvent } from "./describe-event.js";
@@ -66,7 +67,9 @@ async function recordIfMissing(run: UploadRun): Promise<void> {
   } catch (err) {
     if (!(err instanceof IndexNotFoundError)) throw err;
   }
+  recordingNotice(path.resolve(run.dir), process.stderr);
   const result = await record(run.dir, {
+    leaveOut: run.target.isOwnFile?.bind(run.target),
     ...(run.excludes !== undefined ? { excludes: run.excludes } : {}),
     ...(indexPath !== undefined ? { indexPath } : {}),
   });

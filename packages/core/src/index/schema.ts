@@ -57,6 +57,15 @@ CREATE TABLE IF NOT EXISTS upload_intents (
   last_attempt_at  TEXT NOT NULL
 ) STRICT;
 
+-- What a target id writes to: the object, and the options that make an upload to it another upload
+-- (S3's checksum kind is part of the id). A target id always names the same object and options,
+-- so a row is written whenever a target is used and never goes stale.
+CREATE TABLE IF NOT EXISTS target_objects (
+  target_id  TEXT PRIMARY KEY,
+  object_id  TEXT NOT NULL,
+  options    TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE IF NOT EXISTS upload_parts (
   target_id    TEXT NOT NULL REFERENCES uploads (target_id) ON DELETE CASCADE,
   part_number  INTEGER NOT NULL,

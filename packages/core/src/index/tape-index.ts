@@ -49,6 +49,12 @@ export interface UploadIntent {
   readonly lastAttemptAt: string;
 }
 
+/** The object a target id writes to and the options it writes with (see Target.objectIdentity). */
+export interface TargetObjectRecord {
+  readonly id: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
 type UploadFacts = Pick<UploadRecord, "targetId" | "fingerprint" | "uploadId" | "partSize" | "partCount" | "totalSize">;
 
 export interface PartRecord {
@@ -205,8 +211,22 @@ export class TapeIndex {
     };
   }
 
-  /** Replaces the recorded entries and metadata in one transaction; upload state is kept. */
-  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">): void {
+  /** One metadata value of the index at `indexPath`, or undefined when there is no index or no such value. */
+  static peekMeta(indexPath: string, key: string): string | undefined {
+    if (!fs.existsSync(indexPath)) return undefined;
+    const index = new TapeIndex(indexPath, TapeIndex.connect(indexPath));
+    try {
+      return index.metaValue(key);
+    } finally {
+      index.close();
+    }
+  }
+
+  /**
+   * Replaces the recorded entries and metadata in one transaction; upload state is kept.
+   * `extra`: further metadata values (e.g. the index folder stamp, index-folder-stamp.ts).
+   */
+  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">, extra: Readonly<Record<string, string>> = {}): void {
     // Rows go in INSERT_BATCH at a time, one statement each: a call into SQLite per row
     // costs more than the row (about half the time for 100,000 entries).
     const columns = "INSERT INTO entries (id, arc_path, real_path, kind, size, mtime_ns, mode, link_target, start_offset, data_offset, end_offset) VALUES ";
@@ -244,6 +264,7 @@ export class TapeIndex {
       setMeta.run("created_at", meta.createdAt);
       setMeta.run("root", meta.root);
       setMeta.run("excludes", JSON.stringify(meta.excludes));
+      for (const [key, value] of Object.entries(extra)) setMeta.run(key, value);
     })();
   }
 
@@ -301,6 +322,27 @@ export class TapeIndex {
   private _setMd5: Database.Statement | undefined;
 
   // ---- upload state ----
+
+  /** Notes which object a target id writes to, with its options (see Target.objectIdentity). */
+  describeTarget(targetId: string, object: TargetObjectRecord): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO target_objects (target_id, object_id, options) VALUES (?, ?, ?)")
+      .run(targetId, object.id, JSON.stringify(object.options));
+  }
+
+  /** The object and options of a target id, when a target with them was ever used on this index. */
+  targetObject(targetId: string): TargetObjectRecord | undefined {
+    const row = this.db.prepare("SELECT object_id, options FROM target_objects WHERE target_id = ?").get(targetId) as { object_id: string; options: string } | undefined;
+    return row ? { id: row.object_id, options: JSON.parse(row.options) as Record<string, string> } : undefined;
+  }
+
+  /** The uploads (any status) whose target ids write to `objectId`. */
+  uploadsOfObject(objectId: string): UploadRecord[] {
+    const rows = this.db
+      .prepare("SELECT u.* FROM uploads u JOIN target_objects o ON o.target_id = u.target_id WHERE o.object_id = ? ORDER BY u.created_at")
+      .all(objectId) as Array<Record<string, unknown>>;
+    return rows.map(toUpload);
+  }
 
   upload(targetId: string): UploadRecord | undefined {
     const row = this.db.prepare("SELECT * FROM uploads WHERE target_id = ?").get(targetId) as Record<string, unknown> | undefined;

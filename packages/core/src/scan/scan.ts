@@ -192,6 +192,39 @@ function kindOf(stat: fs.BigIntStats): EntryKind | SkippedEntry["reason"] {
 export interface ScanOptions {
   /** Absolute real paths left out whatever their name (an index kept inside the directory). */
   readonly excludePaths?: ReadonlySet<string>;
+  /**
+   * Absolute real paths left out without being listed as excluded: tartape's own index
+   * folder and files, which the user did not ask to exclude and need not hear about.
+   */
+  readonly silentPaths?: ReadonlySet<string>;
+  /** Further real paths to leave out (and list as excluded), e.g. an upload's own destination file inside the tree. */
+  readonly excludeWhere?: ((realPath: string) => boolean) | undefined;
+}
+
+/**
+ * Whether this process may open the file for reading: access(2) answers for
+ * the running user, with ACLs, at the cost of one call per file. Skipped for
+ * root, who may read any file.
+ */
+const checkReadable = process.getuid?.() !== 0;
+
+function isReadable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The error opening an unreadable file gives, for the message (EACCES, usually). */
+function readError(file: string): unknown {
+  try {
+    fs.closeSync(fs.openSync(file, "r"));
+    return new Error(`access(${file}) refused reading`);
+  } catch (err) {
+    return err;
+  }
 }
 
 export function scanDirectory(root: string, isExcluded: ExcludeMatcher, options: ScanOptions = {}): ScanResult {
@@ -223,6 +256,8 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
   }
   if (!rootStat.isDirectory()) throw new NotADirectoryError(absRoot);
   const excludePaths = options.excludePaths ?? new Set<string>();
+  const silentPaths = options.silentPaths ?? new Set<string>();
+  const excludeWhere = options.excludeWhere ?? (() => false);
 
   const skipped: SkippedEntry[] = [];
   const excluded: string[] = [];
@@ -275,8 +310,8 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
     let high = false;
     for (const name of names) {
       const real = prefix + name;
-      if (isExcluded(name) || excludePaths.has(real)) {
-        excluded.push(real);
+      if (isExcluded(name) || excludePaths.has(real) || excludeWhere(real)) {
+        if (!silentPaths.has(real)) excluded.push(real);
         continue;
       }
       let stat: fs.BigIntStats;
@@ -288,7 +323,15 @@ export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: S
         continue;
       }
       const kind = kindOf(stat);
-      if (kind === "file") items.push(item(name, stat, kind, null, null));
+      if (kind === "file") {
+        // Found now, not when the upload opens it hours later (listed with the other unreadable entries).
+        if (checkReadable && !isReadable(real)) {
+          unreadable.push(real);
+          firstError ??= readError(real);
+          continue;
+        }
+        items.push(item(name, stat, kind, null, null));
+      }
       else if (kind === "dir") {
         const ref: DirRef = { real, index: -1 };
         items.push(item(name, stat, kind, null, ref));

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { IntegrityMismatchError, TargetError } from "../errors.js";
 import { fileRemoteObjects } from "../remote/file-source.js";
-import type { RemoteObjects } from "../remote/source.js";
+import { CATALOG_SUFFIX, type RemoteObjects } from "../remote/source.js";
 import type { CompletedObject, PartBody, PartReceipt, PartSpec, ServerPart, Target, TargetLimits, UploadContext } from "./target.js";
 
 export interface FileTargetOptions {
@@ -40,6 +40,15 @@ export function fsError(what: string, err: unknown): TargetError {
   return new TargetError("TARGET_ERROR", `${what}: ${(err as Error).message}`, { cause: err });
 }
 
+/** A folder's real path (symbolic links resolved), or the path as given when it does not exist (yet). */
+function realFolder(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return folder;
+  }
+}
+
 export class FileTarget implements Target {
   readonly id: string;
   readonly partSize: number | undefined;
@@ -47,6 +56,7 @@ export class FileTarget implements Target {
   readonly path: string;
   /** The finished file read back, and its catalog beside it. */
   readonly remote: RemoteObjects;
+  private realDir: string | undefined;
 
   constructor(destination: string, options: FileTargetOptions = {}) {
     this.path = path.resolve(destination);
@@ -54,6 +64,19 @@ export class FileTarget implements Target {
     this.id = `file://${this.path}`;
     this.partSize = options.partSize;
     this.limits = { ...FILE_TARGET_LIMITS, ...options.limits };
+  }
+
+  /** The destination and its partial files (`.{name}.{fingerprint 12 hex}.partial`), wherever the folder really is. */
+  isOwnFile(realPath: string): boolean {
+    // Asked for every entry of a scan: the folder is resolved once.
+    const folder = (this.realDir ??= realFolder(path.dirname(this.path)));
+    if (path.dirname(realPath) !== folder) return false;
+    const name = path.basename(realPath);
+    const own = path.basename(this.path);
+    // The catalog beside the file (and its partial file while it is written) is the target's too.
+    const catalog = own + CATALOG_SUFFIX;
+    if (name === catalog || name === `.${catalog}.partial`) return true;
+    return name === own || (name.startsWith(`.${own}.`) && /^\.[0-9a-f]{12}\.partial$/.test(name.slice(own.length + 1)));
   }
 
   /** The partial file an upload writes into; its name is the upload id. */
@@ -151,6 +174,37 @@ export class FileTarget implements Target {
       fs.closeSync(dirFd);
     }
     return { size: ctx.totalSize, etag: `${composite.digest("hex")}-${parts.length}`, location: this.path };
+  }
+
+  /**
+   * A local file has no metadata to name the tape it holds, so the file counts
+   * as this tape's object only if it has the tape's size and reads back to the
+   * checksum recorded when it was completed (the MD5 of each part, combined).
+   * Without a recorded checksum (a destination the index never completed) it
+   * is never taken for the tape: the upload writes it again.
+   */
+  async findCompleted(ctx: UploadContext, recorded?: CompletedObject): Promise<CompletedObject | null> {
+    if (recorded?.etag === undefined) return null;
+    let fd: number;
+    try {
+      fd = fs.openSync(this.path, "r");
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") return null;
+      throw fsError(`Cannot read ${this.path}`, err);
+    }
+    try {
+      if (fs.fstatSync(fd).size !== ctx.totalSize) return null;
+      const composite = createHash("md5");
+      for (let start = 0; start < ctx.totalSize; start += ctx.partSize) {
+        ctx.signal.throwIfAborted();
+        composite.update(md5Range(fd, start, Math.min(start + ctx.partSize, ctx.totalSize)));
+      }
+      const etag = `${composite.digest("hex")}-${ctx.partCount}`;
+      return etag === recorded.etag ? { size: ctx.totalSize, etag, location: this.path } : null;
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 
   async abort(uploadId: string): Promise<void> {

@@ -20,6 +20,8 @@ export interface UploadStatus {
   readonly totalSize: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The options that made this upload the one it is (S3: the checksum kind), when its target has any (Target.objectIdentity). */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface IndexLocation {
@@ -44,7 +46,9 @@ export function uploadStatus(dir: string, options: IndexLocation = {}): UploadSt
         bytesDone: completed ? u.totalSize : parts.reduce((sum, p) => sum + (p.end - p.start), 0),
         totalSize: u.totalSize,
         createdAt: u.createdAt,
-        updatedAt: u.updatedAt,
+        // A part recorded is the upload moving on: the latest of those and the upload's own changes.
+        updatedAt: parts.reduce((latest, p) => (p.uploadedAt > latest ? p.uploadedAt : latest), u.updatedAt),
+        ...optionsOf(tape.index.targetObject(u.targetId)?.options),
       };
     });
   } finally {
@@ -74,12 +78,25 @@ export function interruptedCreations(dir: string, options: IndexLocation = {}): 
   }
 }
 
+function optionsOf(options: Readonly<Record<string, string>> | undefined): { options?: Readonly<Record<string, string>> } {
+  return options ? { options } : {};
+}
+
+/** An unfinished upload to the same object as the target, made with other options (another target id). */
+export interface OtherOptionsUpload {
+  readonly targetId: string;
+  readonly uploadId: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
 export interface AbortResult {
   /** False when the index had no unfinished upload for this target. */
   readonly aborted: boolean;
   readonly uploadId?: string;
   /** Uploads the server held whose ids the index never recorded (a run killed while creating one), aborted too. */
   readonly unrecorded?: readonly string[];
+  /** When nothing was aborted: unfinished uploads of the same object made with other options, which a target with those options aborts. */
+  readonly otherOptions?: readonly OtherOptionsUpload[];
 }
 
 /**
@@ -93,7 +110,16 @@ export async function abortUpload(dir: string, target: Target, options: IndexLoc
     const unrecorded = await discardUnrecorded(tape, target, options.retry, options.signal);
     const extra = unrecorded !== null && unrecorded.length > 0 ? { unrecorded } : {};
     const state = tape.index.upload(target.id);
-    if (!state || state.status !== "in-progress") return { aborted: false, ...extra };
+    if (!state || state.status !== "in-progress") {
+      const object = target.objectIdentity;
+      const others = object
+        ? tape.index
+            .uploadsOfObject(object.id)
+            .filter((u) => u.targetId !== target.id && u.status === "in-progress")
+            .map((u) => ({ targetId: u.targetId, uploadId: u.uploadId, options: tape.index.targetObject(u.targetId)?.options ?? {} }))
+        : [];
+      return { aborted: false, ...extra, ...(others.length > 0 ? { otherOptions: others } : {}) };
+    }
     const ctx = uploadContext(tape, state, options.signal);
     await withRetry(() => target.abort(state.uploadId, ctx), options.retry, { signal: options.signal });
     tape.index.deleteUpload(target.id);

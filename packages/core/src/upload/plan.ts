@@ -13,6 +13,8 @@ const MiB = 1024 * 1024;
 export interface PartPlan {
   readonly partSize: number;
   readonly partCount: number;
+  /** The part size asked for (or the default) when the planner had to raise it to stay within the target's part limit. */
+  readonly raisedFrom?: number;
 }
 
 export interface PlanRequest {
@@ -51,7 +53,8 @@ export function planParts(req: PlanRequest): PartPlan {
     partSize = Math.min(Math.ceil(needed / MiB) * MiB, limits.maxPartSize);
     if (Math.ceil(totalSize / partSize) > limits.maxParts) partSize = needed;
   }
-  return { partSize, partCount: Math.max(1, Math.ceil(totalSize / partSize)) };
+  const partCount = Math.max(1, Math.ceil(totalSize / partSize));
+  return partSize === requested ? { partSize, partCount } : { partSize, partCount, raisedFrom: requested };
 }
 
 export function partSpec(plan: PartPlan, totalSize: number, number: number): PartSpec {

@@ -41,9 +41,28 @@ export interface RetryHooks {
   readonly shouldRetry?: (error: unknown) => boolean;
 }
 
-export function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy = {}, hooks: RetryHooks = {}): Promise<T> {
+/**
+ * Runs `fn`, again after each retryable failure, up to the policy's retries.
+ * A temporary failure that outlasts them says how many attempts were made:
+ * targets never claim in a message that something "is retried", since only
+ * the caller knows whether it was.
+ */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy = {}, hooks: RetryHooks = {}): Promise<T> {
+  let attempts = 0;
+  try {
+    return await retrying(fn, policy, hooks, (n) => (attempts = n));
+  } catch (err) {
+    if (err instanceof TargetError && err.retryable && attempts > 1 && !hooks.signal?.aborted) {
+      err.message = `${err.message} (Tried ${attempts} times.)`;
+    }
+    throw err;
+  }
+}
+
+function retrying<T>(fn: (attempt: number) => Promise<T>, policy: RetryPolicy, hooks: RetryHooks, onAttempt: (n: number) => void): Promise<T> {
   return pRetry(
     async (attempt) => {
+      onAttempt(attempt);
       try {
         return await fn(attempt);
       } catch (err) {

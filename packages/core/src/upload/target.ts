@@ -66,6 +66,12 @@ export interface CompletedObject {
   readonly location?: string;
 }
 
+/** What Target.objectIdentity names: the destination object, and the options of uploads to it. */
+export interface TargetObject {
+  readonly id: string;
+  readonly options: Readonly<Record<string, string>>;
+}
+
 /** A createUpload whose result the index may never have recorded: when it ran, and which uploads must stay. */
 export interface UnrecordedCreation {
   /** Just before the first attempt, by this machine's clock. */
@@ -94,6 +100,22 @@ export interface Target {
    */
   readonly remote?: RemoteObjects;
 
+  /**
+   * Optional, for a target whose options make an upload of the same object another upload
+   * (S3: the checksum kind, which is part of its id): the object without those options, and
+   * the options by name. The driver then refuses to start an upload while one to the same
+   * object with other options is in progress (restart aborts it: `abort` must discard an
+   * upload of this object whatever options it was made with), and status names the options.
+   */
+  readonly objectIdentity?: TargetObject | undefined;
+
+  /**
+   * Optional, for a target that writes to the local file system: whether a real path is its
+   * destination or one of its partial files. A recording made for an upload leaves those out
+   * (listed as excluded), so a destination inside the directory never ends up in its own tape.
+   */
+  isOwnFile?(realPath: string): boolean;
+
   /** Starts a new multipart upload and returns its id. */
   createUpload(ctx: UploadContext): Promise<string>;
   /**
@@ -108,8 +130,14 @@ export interface Target {
   complete(uploadId: string, parts: readonly PartReceipt[], ctx: UploadContext): Promise<CompletedObject>;
   /** Discards the upload and whatever the server holds for it. Idempotent. */
   abort(uploadId: string, ctx: UploadContext): Promise<void>;
-  /** Optional: whether the destination already holds this tape's finished object (when the index does not know). */
-  findCompleted?(ctx: UploadContext): Promise<CompletedObject | null>;
+  /**
+   * Optional: whether the destination holds this tape's finished object. Asked when the index does
+   * not know, and before the driver reports an upload it recorded as completed "already complete".
+   * `recorded` is what complete() returned then, for a target whose service keeps no metadata
+   * (the file target checks the file against its recorded checksum). Only the built-in targets'
+   * answers are checked by tests; a target without it leaves the index's word unchecked.
+   */
+  findCompleted?(ctx: UploadContext, recorded?: CompletedObject): Promise<CompletedObject | null>;
   /**
    * Optional: discards uploads that createUpload started on the server during
    * `creation` but whose ids never reached the index (the process died before

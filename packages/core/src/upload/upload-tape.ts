@@ -7,11 +7,13 @@
  */
 import path from "node:path";
 import pLimit from "p-limit";
+import { OPTION_WORDS } from "../option-words.js";
 import { IndexNotFoundError, IntegrityMismatchError, TapeChangedError, TartapeError, UploadAbortedError } from "../errors.js";
 import type { PartRecord, UploadRecord } from "../index/tape-index.js";
 import { defaultIndexPath, record } from "../record.js";
 import type { SkippedEntry } from "../scan/scan.js";
 import { openTape, type Tape } from "../tape/tape.js";
+import { changedPaths, confirmCompleted } from "./completed-check.js";
 import { uploadContext } from "./context.js";
 import { VolumePartBody } from "./part-body.js";
 import { partSpec, planParts, type PartPlan } from "./plan.js";
@@ -19,6 +21,7 @@ import { ProgressTracker, type UploadProgress } from "./progress.js";
 import { withRetry, type RetryPolicy } from "./retry.js";
 import { partDigestTap, publishCatalog, type CatalogOutcome } from "../catalog/publish.js";
 import { createAndRecord, UnrecordedCleanup, type UnrecordedReport } from "./unrecorded.js";
+import { checkPartSize, settleOtherOptions } from "./upload-options.js";
 import type { CompletedObject, PartReceipt, PartSpec, Target, UploadContext } from "./target.js";
 
 /** Fine-grained happenings, for logs and tests. */
@@ -34,6 +37,22 @@ export type UploadEvent =
   | { readonly type: "upload-created"; readonly uploadId: string }
   | { readonly type: "upload-resumed"; readonly uploadId: string; readonly partsOnServer: number }
   | { readonly type: "upload-lost"; readonly uploadId: string }
+  /** restart aborted an upload in progress to the same object made with other options (e.g. another S3 checksum). */
+  | { readonly type: "upload-replaced"; readonly targetId: string; readonly uploadId: string; readonly options: Readonly<Record<string, string>> }
+  /** The planner chose a larger part size than asked for (or than the default): the target allows only `maxParts` parts. */
+  | {
+      readonly type: "part-size-raised";
+      /** The size asked for (`requested`), or the default. */
+      readonly from: number;
+      readonly requested: boolean;
+      readonly partSize: number;
+      readonly partCount: number;
+      /** Parts the tape would take at `from`. */
+      readonly partsNeeded: number;
+      readonly maxParts: number;
+    }
+  /** The index said this tape was uploaded, but the destination no longer holds it: it is uploaded again. */
+  | { readonly type: "completed-object-missing"; readonly uploadId: string }
   | { readonly type: "part-start"; readonly part: PartSpec; readonly attempt: number }
   | { readonly type: "part-retry"; readonly part: PartSpec; readonly attempt: number; readonly error: unknown }
   | { readonly type: "part-done"; readonly part: PartSpec; readonly receipt: PartReceipt }
@@ -86,7 +105,7 @@ export interface UploadResult {
 /** Tapes this call recorded itself: a restart need not record them again. */
 const freshlyRecorded = new WeakSet<Tape>();
 
-async function openOrRecord(dir: string, options: UploadOptions, emit: (e: UploadEvent) => void, overwrite = false): Promise<Tape> {
+async function openOrRecord(dir: string, target: Target, options: UploadOptions, emit: (e: UploadEvent) => void, overwrite = false): Promise<Tape> {
   const indexPath = options.indexPath ?? defaultIndexPath(dir);
   if (!overwrite) {
     try {
@@ -95,21 +114,12 @@ async function openOrRecord(dir: string, options: UploadOptions, emit: (e: Uploa
       if (!(err instanceof IndexNotFoundError)) throw err;
     }
   }
-  const result = await record(dir, { indexPath, overwrite: true, ...(options.excludes ? { excludes: options.excludes } : {}) });
+  const leaveOut = target.isOwnFile?.bind(target);
+  const result = await record(dir, { indexPath, overwrite: true, leaveOut, ...(options.excludes ? { excludes: options.excludes } : {}) });
   emit({ type: "recorded", fingerprint: result.fingerprint, totalSize: result.totalSize, entryCount: result.entryCount, skipped: result.skipped });
   const tape = openTape(dir, { indexPath });
   freshlyRecorded.add(tape);
   return tape;
-}
-
-/**
- * Stats every entry against the index (no content read): what changed since
- * recording. A directory's new mtime is not a change here: its header comes
- * from the index and its files are checked one by one.
- */
-async function changedPaths(tape: Tape): Promise<string[]> {
-  const report = await tape.verify({ full: true });
-  return report.differences.filter((d) => !(d.kind === "dir" && d.change === "mtime")).map((d) => `${d.path} (${d.change})`);
 }
 
 function receiptOf(p: PartRecord): PartReceipt {
@@ -123,11 +133,12 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new TartapeError("INVALID_ARGUMENT", `Concurrency must be a whole number of at least 1, got ${concurrency}.`);
   options.signal?.throwIfAborted();
 
-  let tape = await openOrRecord(root, options, emit);
+  let tape = await openOrRecord(root, target, options, emit);
   const cleanup = new UnrecordedCleanup(target, options.retry);
   const withReport = (result: UploadResult): UploadResult => (cleanup.report ? { ...result, unrecorded: cleanup.report } : result);
   try {
     await cleanup.run(tape, options.signal);
+    for (const r of await settleOtherOptions(tape, target, options)) emit({ type: "upload-replaced", ...r });
     let state = tape.index.upload(target.id);
 
     if (options.restart) {
@@ -139,32 +150,40 @@ export async function uploadTape(dir: string, target: Target, options: UploadOpt
       tape.index.deleteUpload(target.id);
       if (!freshlyRecorded.has(tape)) {
         tape.close();
-        tape = await openOrRecord(root, options, emit, true);
+        tape = await openOrRecord(root, target, options, emit, true);
       }
+      state = undefined;
+    }
+
+    if (state?.status === "completed") {
+      const held = await confirmCompleted(root, tape, target, state, options);
+      if (held) return withReport(await withCatalog(tape, target, alreadyComplete(tape, target, { ...state, result: held }), options));
+      emit({ type: "completed-object-missing", uploadId: state.uploadId });
+      tape.index.deleteUpload(target.id);
       state = undefined;
     }
 
     if (state && state.fingerprint !== tape.fingerprint) {
       throw new TapeChangedError(
         `The tape of ${root} was recorded again since the upload to ${target.id} began (fingerprint ${state.fingerprint.slice(0, 12)} then, ${tape.fingerprint.slice(0, 12)} now), ` +
-          "so the parts already uploaded belong to another tape. Run again with restart: true (CLI: --restart) to abort that upload and start over.",
+          `so the parts already uploaded belong to another tape. Run again with ${OPTION_WORDS.restart} to abort that upload and start over.`,
       );
     }
-    if (state?.status === "completed") return withReport(await withCatalog(tape, target, alreadyComplete(tape, target, state), options));
 
+    if (state) checkPartSize(state, target, options.partSize ?? target.partSize, options.fixedPartSize);
     // Parts uploaded earlier are only valid if no file changed since recording.
     const changed = await changedPaths(tape);
     if (changed.length > 0) {
       if (state) {
         throw new TapeChangedError(
           `${changed.length} path(s) changed since ${root} was recorded and the upload to ${target.id} began:\n  ${changed.slice(0, 20).join("\n  ")}\n` +
-            "The parts already uploaded hold the old bytes. Run again with restart: true (CLI: --restart) to record the directory again and start over.",
+            `The parts already uploaded hold the old bytes. Run again with ${OPTION_WORDS.restart} to record the directory again and start over.`,
           changed,
         );
       }
       // Nothing uploaded yet: a fresh snapshot is all it takes.
       tape.close();
-      tape = await openOrRecord(root, options, emit, true);
+      tape = await openOrRecord(root, target, options, emit, true);
     }
 
     return withReport(await withCatalog(tape, target, await runUpload(tape, target, state, options, emit, cleanup), options));
@@ -208,6 +227,11 @@ async function runUpload(
   const plan: PartPlan = state
     ? { partSize: state.partSize, partCount: state.partCount }
     : planParts({ totalSize: tape.totalSize, limits: target.limits, partSize: options.partSize ?? target.partSize, fixedPartSize: options.fixedPartSize });
+  if (plan.raisedFrom !== undefined) {
+    const requested = (options.partSize ?? target.partSize) !== undefined;
+    const partsNeeded = Math.ceil(tape.totalSize / plan.raisedFrom);
+    emit({ type: "part-size-raised", from: plan.raisedFrom, requested, partSize: plan.partSize, partCount: plan.partCount, partsNeeded, maxParts: target.limits.maxParts });
+  }
 
   // Parts that fail stop new ones from starting; in-flight parts get this signal too.
   const stop = new AbortController();
@@ -223,7 +247,7 @@ async function runUpload(
     const onServer = await withRetry(() => target.listParts(uploadId, ctx, recorded), options.retry, hooks);
     if (onServer === null) {
       emit({ type: "upload-lost", uploadId });
-      const finished = await target.findCompleted?.(ctx);
+      const finished = await findCompleted(target, ctx, options);
       if (finished) {
         index.completeUpload(target.id, finished);
         return alreadyComplete(tape, target, { ...state, result: finished });
@@ -241,7 +265,7 @@ async function runUpload(
       emit({ type: "upload-resumed", uploadId, partsOnServer: done.size });
     }
   } else {
-    const finished = await target.findCompleted?.(ctx);
+    const finished = await findCompleted(target, ctx, options);
     if (finished) {
       index.beginUpload({ targetId: target.id, fingerprint: tape.fingerprint, uploadId: "(found complete)", partSize: plan.partSize, partCount: plan.partCount, totalSize: tape.totalSize });
       index.completeUpload(target.id, finished);
@@ -346,6 +370,13 @@ async function runUpload(
     bytesSkipped,
     object,
   };
+}
+
+/** target.findCompleted with the driver's retries, like every other call; null for a target without it. */
+async function findCompleted(target: Target, ctx: UploadContext, options: UploadOptions): Promise<CompletedObject | null> {
+  if (!target.findCompleted) return null;
+  const find = target.findCompleted.bind(target);
+  return withRetry(() => find(ctx), options.retry, { signal: ctx.signal });
 }
 
 async function startUpload(

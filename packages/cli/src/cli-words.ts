@@ -1,0 +1,53 @@
+/**
+ * The library's messages name its options (`restart: true`, `partSize`,
+ * `checksum: "crc32"`); printed by the CLI they must name its flags. Every
+ * phrase the library uses for an option comes from OPTION_WORDS, so the
+ * swap is exact; UploadOptionsChangedError words its options through
+ * `cliOptionWords`.
+ */
+import { OPTION_WORDS, TartapeError, UploadOptionsChangedError, type OptionName, type OptionWords } from "@tartape/core/tape";
+
+const FLAGS: Readonly<Record<OptionName, string>> = {
+  restart: "--restart",
+  overwrite: "--force",
+  exclude: "--exclude",
+  gcsEndpoint: "--endpoint",
+  s3Credentials: "the AWS profile in use (AWS_PROFILE, ~/.aws)",
+  s3CredentialsClause: "",
+  s3ChecksumMd5: "--checksum md5",
+  s3ChecksumCrc32: "--checksum crc32",
+  azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
+  azureCredentialOptions: "or pass --connection-string",
+};
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+
+/** A byte count as `--part-size` takes it, exact: `8MiB`, `4KiB`, `5000`. */
+export function sizeFlagValue(bytes: number): string {
+  for (const [unit, size] of [["GiB", GiB], ["MiB", MiB], ["KiB", KiB]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
+/** A library option with its value, as the flag that sets it. */
+export const cliOptionWords: OptionWords = (option, value) => {
+  if (option === "partSize") return `--part-size ${sizeFlagValue(Number(value))}`;
+  const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return value === "" ? `no ${flag}` : `${flag} ${value}`;
+};
+
+/** A library message with each option phrase replaced by the CLI's flag. */
+export function inCliWords(message: string): string {
+  let out = message;
+  for (const [name, phrase] of Object.entries(OPTION_WORDS) as Array<[OptionName, string]>) out = out.split(phrase).join(FLAGS[name]);
+  return out;
+}
+
+/** The message of one of tartape's errors, as the command line prints it. */
+export function cliMessage(err: TartapeError): string {
+  if (err instanceof UploadOptionsChangedError) return err.describe(cliOptionWords, FLAGS.restart);
+  return inCliWords(err.message);
+}
