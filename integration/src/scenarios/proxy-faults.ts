@@ -24,6 +24,10 @@ export class ProxyFaults implements FaultControl {
     this.proxy().clearFaults();
   }
 
+  responseBytes(): number {
+    return this.proxy().stats.responseBytes;
+  }
+
   injected(): { reset: number; status: number } {
     const { reset, status } = this.proxy().stats.faults;
     return { reset, status };

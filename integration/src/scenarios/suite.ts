@@ -16,6 +16,7 @@ import type { SuiteContext } from "./suite/context.js";
 import { faultScenarios } from "./suite/faults.js";
 import { killAndRerunScenarios } from "./suite/kill-and-rerun.js";
 import { remoteReadScenarios } from "./suite/remote-read.js";
+import { restoreScenarios } from "./suite/restore.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -43,6 +44,7 @@ export function runScenarioSuite(harness: TargetHarness): void {
     badInputScenarios(context);
     resumeScenarios(context);
     remoteReadScenarios(context);
+    restoreScenarios(context);
     alreadyCompleteScenarios(context);
   });
 }

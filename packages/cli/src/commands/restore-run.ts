@@ -33,7 +33,12 @@ function describeResult(r: RestoreResult, elapsedMs: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function runRestore(url: string, dir: string, flags: RestoreFlags, concurrency: number | undefined, resumeCommand: string): Promise<RestoreResult> {
+export interface ReadSettings {
+  readonly concurrency?: number | undefined;
+  readonly rangeSize?: number | undefined;
+}
+
+export async function runRestore(url: string, dir: string, flags: RestoreFlags, reads: ReadSettings, resumeCommand: string): Promise<RestoreResult> {
   const location = await remoteLocation(url, flags);
   const reporter = createProgressReporter({ stream: process.stderr });
   const interrupt = abortOnInterrupt((signal) => {
@@ -45,7 +50,8 @@ export async function runRestore(url: string, dir: string, flags: RestoreFlags, 
     const result = await restoreTape(location, path.resolve(dir), {
       signal: interrupt.signal,
       ...(flags.only !== undefined ? { only: flags.only } : {}),
-      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(reads.concurrency !== undefined ? { concurrency: reads.concurrency } : {}),
+      ...(reads.rangeSize !== undefined ? { rangeSize: reads.rangeSize } : {}),
       ...(flags.overwrite ? { overwrite: true } : {}),
       onProgress: (p) => reporter.update(asBarProgress(p)),
     });

@@ -86,8 +86,8 @@ describe("tartape restore", () => {
   });
 
   it("the resume command repeats what matters and never prints a connection string", () => {
-    expect(restoreResumeCommand("s3://b/k", "/tmp/out dir", { only: ["r/a", "r/*.txt"], concurrency: "4", endpoint: "http://e", pathStyle: true })).toBe(
-      "tartape restore s3://b/k '/tmp/out dir' --only r/a --only 'r/*.txt' --concurrency 4 --endpoint http://e --path-style",
+    expect(restoreResumeCommand("s3://b/k", "/tmp/out dir", { only: ["r/a", "r/*.txt"], concurrency: "4", rangeSize: "1MiB", endpoint: "http://e", pathStyle: true })).toBe(
+      "tartape restore s3://b/k '/tmp/out dir' --only r/a --only 'r/*.txt' --concurrency 4 --range-size 1MiB --endpoint http://e --path-style",
     );
     expect(restoreResumeCommand("az://c/b", "d", { connectionString: "AccountKey=secret" })).toBe('tartape restore az://c/b d --connection-string "<your connection string>"');
   });

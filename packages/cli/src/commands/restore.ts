@@ -5,12 +5,14 @@
  */
 import { Command } from "commander";
 import { parsePositiveInteger } from "../parse/integer.js";
+import { parseSize } from "../parse/size.js";
 import { shellQuote } from "../output/format.js";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
 
 export interface RestoreFlags extends ConnectionFlags {
   readonly only?: string[];
   readonly concurrency?: string;
+  readonly rangeSize?: string;
   readonly overwrite?: boolean;
 }
 
@@ -20,6 +22,7 @@ export function restoreResumeCommand(url: string, dir: string, flags: RestoreFla
   for (const only of flags.only ?? []) args.push("--only", only);
   const valued: Array<[string, string | undefined]> = [
     ["--concurrency", flags.concurrency],
+    ["--range-size", flags.rangeSize],
     ["--endpoint", flags.endpoint],
     ["--region", flags.region],
   ];
@@ -37,11 +40,13 @@ export function restoreCommand(): Command {
     .argument("<dir>", "the folder to restore into (created if missing; must be empty unless --overwrite)")
     .option("--only <path|glob>", "restore only this entry and what lies beneath it, or the entries a glob matches (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option("--concurrency <n>", "ranged reads in flight at once (default 8)")
+    .option("--range-size <size>", "bytes per ranged read, e.g. 8MiB (the default); concurrency x range size bounds the memory held and what a kill costs")
     .option("--overwrite", "restore into a folder that is not empty, replacing the files and links the tape holds");
   addConnectionFlags(command);
   return command.action(async (url: string, dir: string, flags: RestoreFlags) => {
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
+    const rangeSize = flags.rangeSize !== undefined ? parseSize(flags.rangeSize, "--range-size") : undefined;
     const { runRestore } = await import("./restore-run.js");
-    await runRestore(url, dir, flags, concurrency, restoreResumeCommand(url, dir, flags));
+    await runRestore(url, dir, flags, { concurrency, rangeSize }, restoreResumeCommand(url, dir, flags));
   });
 }
