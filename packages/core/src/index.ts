@@ -28,4 +28,4 @@ export { crc32, crc32Combine, crc32Hex } from "./remote/crc32.js";
 export type { CatalogEntry, CatalogIndex } from "./catalog/format.js";
 export type { CatalogOutcome } from "./catalog/publish.js";
 export { restoreTape, DEFAULT_RESTORE_CONCURRENCY, DEFAULT_RANGE_SIZE, type RestoreOptions, type RestoreProgress, type RestoreResult } from "./restore/restore-tape.js";
-export { DestinationNotEmptyError, EntriesRefusedError, type RefusedEntry } from "./restore/errors.js";
+export { DestinationNotEmptyError, DestinationWriteError, EntriesRefusedError, type RefusedEntry } from "./restore/errors.js";

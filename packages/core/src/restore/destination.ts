@@ -7,7 +7,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fsError } from "../upload/file-target.js";
 import { RESTORE_STATE_DIR } from "./safe-path.js";
 
 /** A reason an entry cannot be written safely; the restore lists it and carries on. */
@@ -35,7 +34,8 @@ function lstatOrNull(file: string): fs.Stats | null {
     return fs.lstatSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw fsError(`Cannot read ${file}`, err);
+    // Raw: restoreTape says what a failed system call on the destination means.
+    throw err;
   }
 }
 
@@ -75,7 +75,7 @@ export class Destination {
         try {
           fs.mkdirSync(current);
         } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw fsError(`Cannot create the folder ${current}`, err);
+          if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         }
         stat = lstatOrNull(current);
       }
@@ -106,11 +106,7 @@ export class Destination {
     if (parentRefusal !== null) return this.discard(temporary, parentRefusal);
     const target = this.absolute(components);
     if (lstatOrNull(target)?.isDirectory()) return this.discard(temporary, new Refusal("a folder is already in its place"));
-    try {
-      fs.renameSync(temporary, target);
-    } catch (err) {
-      throw fsError(`Cannot move the restored ${target} into place`, err);
-    }
+    fs.renameSync(temporary, target);
     this.verified.delete(target);
     return null;
   }

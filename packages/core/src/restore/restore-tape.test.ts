@@ -1,7 +1,8 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { record } from "../record.js";
 import { bytes, setMtimeNs, tempDir, writeFile } from "../test-util/fs.js";
 import { rawTar, type RawEntry } from "../test-util/raw-tar.js";
@@ -11,7 +12,7 @@ import { RemoteFileCorruptError } from "../remote/errors.js";
 import { FileSource } from "../remote/file-source.js";
 import { RemoteTape, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import type { ObjectVersion, Source } from "../remote/source.js";
-import { DestinationNotEmptyError } from "./errors.js";
+import { DestinationNotEmptyError, DestinationWriteError } from "./errors.js";
 import { restoreTape, type RestoreResult } from "./restore-tape.js";
 
 const PART = 4096;
@@ -254,5 +255,40 @@ describe("restoreTape of crafted tars (no catalog): nothing lands outside the de
     expect(fs.readdirSync(dest)).toEqual([]);
     const huge = tarLocation([{ path: "y", type: "0", content: "x", pax: { comment: "z".repeat(2 * 1024 * 1024) } }]);
     await expect(restoreTape(huge, path.join(tempDir(), "dest"))).rejects.toThrow(/extended header/);
+  });
+});
+
+/** Root may mount a small tmpfs: a disk that fills up for real. */
+function tmpfs(sizeBytes: number): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const dir = tempDir("tartape-full-");
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${sizeBytes}`, "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+describe("restoreTape onto a full disk", () => {
+  const disk = tmpfs(4 * 1024 * 1024);
+  afterAll(() => {
+    if (disk !== null) execFileSync("umount", [disk]);
+  });
+
+  it.runIf(disk !== null)("stops with a typed error saying so; after space is freed, the rerun resumes and completes", async () => {
+    const root = path.join(tempDir(), "ds");
+    for (let i = 0; i < 6; i++) writeFile(path.join(root, `f${i}.bin`), bytes(400 * 1024, i + 1));
+    const { location } = await uploaded(root);
+    const filler = path.join(disk!, "filler");
+    fs.writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
+    const dest = path.join(disk!, "out");
+    const failure = await restoreTape(location, dest, { rangeSize: 64 * 1024 }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(DestinationWriteError);
+    expect((failure as Error).message).toMatch(/no space is left .* run the same command again to resume/);
+    fs.rmSync(filler);
+    const rerun = await restoreTape(location, dest, { rangeSize: 64 * 1024 });
+    expect(rerun.entriesSkipped).toBeGreaterThan(0);
+    expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
   });
 });

@@ -21,7 +21,8 @@ import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import { readRange } from "../remote/source.js";
 import { Destination, Refusal } from "./destination.js";
-import { DestinationNotEmptyError, type RefusedEntry } from "./errors.js";
+import { DestinationNotEmptyError, DestinationWriteError, type RefusedEntry } from "./errors.js";
+import { TartapeError } from "../errors.js";
 import { RestoreJournal } from "./journal.js";
 import { ReadAhead } from "./read-ahead.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
@@ -147,6 +148,11 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   const { destination, journal } = openDestination(dir, tape, options.overwrite ?? false);
   try {
     return await restoreEntries(tape, all, selected, destination, journal, { ...options, concurrency, rangeSize });
+  } catch (err) {
+    // A system call on the destination failed (a full disk): say so as tartape says everything.
+    const errno = err as NodeJS.ErrnoException;
+    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) throw new DestinationWriteError(destination.root, errno);
+    throw err;
   } finally {
     journal.close();
   }
