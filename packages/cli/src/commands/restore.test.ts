@@ -92,3 +92,21 @@ describe("tartape restore", () => {
     expect(restoreResumeCommand("az://c/b", "d", { connectionString: "AccountKey=secret" })).toBe('tartape restore az://c/b d --connection-string "<your connection string>"');
   });
 });
+
+describe("tartape download", () => {
+  it("downloads the object whole, checked part by part; a second run to the same file is refused", async () => {
+    const src = path.join(root, "dl-src");
+    writeTree(src, { "a.bin": patternBytes(200_000), "b.txt": "b" });
+    const tape = path.join(root, "dl.tar");
+    expect((await runTartape(["upload", src, tape, "--part-size", "64KiB"])).code).toBe(0);
+    const out = path.join(root, "dl-copy.tar");
+    const run = await runTartape(["download", tape, out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.out).toMatch(/parts {8}\d+: \d+ fetched/);
+    expect(run.out).toMatch(/verified {5}every part/);
+    expect(fs.readFileSync(out).equals(fs.readFileSync(tape))).toBe(true);
+    const again = await runTartape(["download", tape, out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+});
