@@ -132,6 +132,7 @@ export async function downloadTape(location: RemoteTapeLocation, file: string, o
       if (actual !== part.checksum) throw new PartCorruptError(part.number, part.start, part.end, tape.tape.id, part.checksum, actual);
     }
     (journal as RestoreJournal).markDone(`part:${part.number}`);
+    (journal as RestoreJournal).flush();
     partsDone++;
     progress();
   };

@@ -105,15 +105,22 @@ export class Destination {
     const parentRefusal = this.ensureDirs(components.slice(0, -1));
     if (parentRefusal !== null) return this.discard(temporary, parentRefusal);
     const target = this.absolute(components);
-    if (lstatOrNull(target)?.isDirectory()) return this.discard(temporary, new Refusal("a folder is already in its place"));
-    fs.renameSync(temporary, target);
+    try {
+      // rename(2) replaces a file or a link (never following it) and refuses to replace a folder.
+      fs.renameSync(temporary, target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EISDIR" || code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR") return this.discard(temporary, new Refusal("a folder is already in its place"));
+      throw err;
+    }
     this.verified.delete(target);
     return null;
   }
 
-  writeFileAttributes(temporary: string, mode: number, mtime: number): void {
-    fs.chmodSync(temporary, mode);
-    fs.utimesSync(temporary, asDate(mtime), asDate(mtime));
+  /** A file's mode and mtime, on its open descriptor (no path lookups). */
+  setFileAttributes(fd: number, mode: number, mtime: number): void {
+    fs.fchmodSync(fd, mode);
+    fs.futimesSync(fd, asDate(mtime), asDate(mtime));
   }
 
   /** A symbolic link (whose target the caller checked) with its own mtime. */

@@ -5,8 +5,10 @@
  *   {"d": path}                     the entry is written, verified and in place
  *   {"p": path, "n": bytes, "c": crc}  the file's first n bytes (CRC-32 c) are in its partial file
  * A SIGKILL can tear only the last line; a torn line is ignored and costs at
- * most that entry's bytes again. Appends go to the kernel at once (no
- * buffering in the process), so a killed process loses none.
+ * most that entry's bytes again. Facts are written to the kernel by flush()
+ * (one write for many small files), which the restore calls before each new
+ * ranged read: a killed process loses only facts about entries whose bytes
+ * were in the read being written, which a rerun fetches again anyway.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -23,6 +25,8 @@ export interface PartialProgress {
 }
 
 export class RestoreJournal {
+  private unwritten = "";
+
   private constructor(
     private readonly fd: number,
     /** Entries already in place. */
@@ -64,7 +68,8 @@ export class RestoreJournal {
     const journal = new RestoreJournal(fd, done, partial);
     // A torn last line would glue itself to the next fact: start on a fresh line.
     if (text === null || text.length === 0) journal.append({ id: tape.id, version: tape.version, size: tape.size });
-    else if (!text.endsWith("\n")) fs.writeSync(fd, "\n");
+    else if (!text.endsWith("\n")) journal.unwritten = "\n";
+    journal.flush();
     return journal;
   }
 
@@ -74,17 +79,31 @@ export class RestoreJournal {
     this.append({ d: entryPath });
   }
 
+  /** Written at once: it is said at a read's end, when the file's bytes so far are written. */
   markPartial(entryPath: string, progress: PartialProgress): void {
     this.partial.set(entryPath, progress);
     this.append({ p: entryPath, n: progress.bytes, c: progress.crc });
+    this.flush();
+  }
+
+  /** Hands the facts noted since the last flush to the kernel, where a killed process cannot lose them. */
+  flush(): void {
+    if (this.unwritten === "") return;
+    const text = this.unwritten;
+    this.unwritten = "";
+    fs.writeSync(this.fd, text);
   }
 
   close(): void {
-    fs.closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      fs.closeSync(this.fd);
+    }
   }
 
   private append(fact: object): void {
-    fs.writeSync(this.fd, `${JSON.stringify(fact)}\n`);
+    this.unwritten += `${JSON.stringify(fact)}\n`;
   }
 }
 

@@ -19,11 +19,11 @@ import { withRetry, type RetryPolicy } from "../upload/retry.js";
 import { crc32, crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
-import { readRange } from "../remote/source.js";
 import { Destination, Refusal } from "./destination.js";
 import { DestinationNotEmptyError, DestinationWriteError, type RefusedEntry } from "./errors.js";
 import { TartapeError } from "../errors.js";
 import { RestoreJournal } from "./journal.js";
+import { fetchRange } from "./fetch-range.js";
 import { ReadAhead } from "./read-ahead.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
 import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./safe-path.js";
@@ -236,35 +236,41 @@ async function restoreEntries(
     });
   };
 
-  const fetchRead = (read: TapeRead): Promise<Buffer> =>
-    withRetry(() => readRange(tape.tape, read.start, read.end, tape.version, signal), options.retry, signal ? { signal } : {}).then((data) => {
+  const fetchRead = (read: TapeRead, into: Buffer): Promise<Buffer> =>
+    withRetry(() => fetchRange(tape.tape, read.start, read.end, tape.version, into, signal), options.retry, signal ? { signal } : {}).then((data) => {
       bytesFetched += data.length;
       return data;
     });
-  const ahead = new ReadAhead(reads, options.concurrency, fetchRead);
+  // Buffers as large as the largest read: a tape of small files needs no buffers of rangeSize.
+  const largestRead = reads.reduce((most, r) => Math.max(most, r.end - r.start), 0);
+  const ahead = new ReadAhead(reads, options.concurrency, largestRead, fetchRead);
   let current: { read: TapeRead; data: Buffer } | null = null;
   /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
   const readAt = async (position: number): Promise<{ read: TapeRead; data: Buffer }> => {
     while (current === null || current.read.end <= position) {
+      // Entries finished so far lie in reads already written: record them before the next read.
+      journal.flush();
       current = await ahead.take();
       readsDone++;
     }
     return current;
   };
 
+  // Synchronous file calls: the writer is one sequence anyway, and for small files each
+  // asynchronous call cost a trip through the thread pool (most of a restore's time).
   const writeFile = async (step: Step): Promise<Refusal | null> => {
     const { entry } = step;
     const from = resumeAt.get(entry)!;
     const partial = partialFile(entry);
-    const handle = await fs.promises.open(partial, from.bytes > 0 ? "r+" : "w", 0o600);
+    const fd = fs.openSync(partial, from.bytes > 0 ? "r+" : "w", 0o600);
     let { bytes, crc } = from;
     try {
-      if (from.bytes > 0) await handle.truncate(from.bytes);
+      if (from.bytes > 0) fs.ftruncateSync(fd, from.bytes);
       const end = entry.dataOffset + entry.size;
       for (let position = entry.dataOffset + bytes; position < end; ) {
         const { read, data } = await readAt(position);
         const slice = data.subarray(position - read.start, Math.min(end, read.end) - read.start);
-        await handle.write(slice, 0, slice.length, bytes);
+        for (let written = 0; written < slice.length; ) written += fs.writeSync(fd, slice, written, slice.length - written, bytes + written);
         crc = crc32(slice, crc);
         bytes += slice.length;
         bytesWritten += slice.length;
@@ -273,8 +279,9 @@ async function restoreEntries(
         progress(false);
         signal?.throwIfAborted();
       }
+      if (entry.crc32 === undefined || crc32Hex(crc) === entry.crc32) destination.setFileAttributes(fd, entry.mode & 0o777, entry.mtime);
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
     if (entry.crc32 !== undefined && crc32Hex(crc) !== entry.crc32) {
       // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
@@ -282,7 +289,6 @@ async function restoreEntries(
       journal.markPartial(entry.path, { bytes: 0, crc: 0 });
       throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32, crc32Hex(crc));
     }
-    destination.writeFileAttributes(partial, entry.mode & 0o777, entry.mtime);
     return destination.place(partial, step.components);
   };
 
