@@ -40,7 +40,7 @@ export function restoreCommand(): Command {
     .argument("<dir>", "the folder to restore into (created if missing; must be empty unless --overwrite)")
     .option("--only <path|glob>", "restore only this entry and what lies beneath it, or the entries a glob matches (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option("--concurrency <n>", "ranged reads in flight at once (default 8)")
-    .option("--range-size <size>", "bytes per ranged read, e.g. 8MiB (the default); concurrency x range size bounds the memory held and what a kill costs")
+    .option("--range-size <size>", "bytes per ranged read (default 4MiB); concurrency x range size bounds the memory held and what a kill costs")
     .option("--overwrite", "restore into a folder that is not empty, replacing the files and links the tape holds");
   addConnectionFlags(command);
   return command.action(async (url: string, dir: string, flags: RestoreFlags) => {

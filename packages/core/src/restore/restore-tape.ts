@@ -7,7 +7,7 @@
  * get theirs once their contents are in. A journal in the destination makes a
  * rerun after any interruption skip what is done.
  *
- * Memory: at most `concurrency` × `rangeSize` bytes of file content (64 MiB
+ * Memory: at most `concurrency` × `rangeSize` bytes of file content (32 MiB
  * with the defaults), plus the entries' metadata (a few hundred bytes each).
  */
 import { createHash } from "node:crypto";
@@ -30,7 +30,7 @@ import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./sa
 import { selectEntries } from "./select.js";
 
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
-export const DEFAULT_RANGE_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_RANGE_SIZE = 4 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
 
 export interface RestoreOptions {
@@ -38,7 +38,7 @@ export interface RestoreOptions {
   readonly only?: readonly string[];
   /** Ranged reads in flight at once (default 8). */
   readonly concurrency?: number;
-  /** Bytes per ranged read (default 8 MiB): with concurrency, the bound on the bytes held in memory. */
+  /** Bytes per ranged read (default 4 MiB): with concurrency, the bound on the bytes held in memory. */
   readonly rangeSize?: number;
   /** Restore into a folder that is not empty, replacing files and links the tape holds (never folders). */
   readonly overwrite?: boolean;
