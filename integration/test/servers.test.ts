@@ -131,10 +131,29 @@ describe("MinIO", () => {
       { action: "reset", method: "PUT", everyNth: 2, limit: 1 },
     ]);
     await roundTrip(client, "via-proxy.bin");
-    expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0 });
+    expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0, flip: 0 });
     expect(proxy.stats.requests).toBe(4); // 3 PUT attempts + 1 GET
     expect(proxy.stats.forwarded).toBe(2);
     expect(proxy.stats.upstreamErrors).toBe(0);
+  });
+
+  it("flips one byte of a response body by rule, and counts the response bytes it passes back", async () => {
+    const direct = new S3Client(s3ClientConfig(minio));
+    const client = new S3Client({ ...s3ClientConfig(minio), endpoint: proxy.endpoint, maxAttempts: 1, responseChecksumValidation: "WHEN_REQUIRED" });
+    const body = randomBytes(100 * 1024);
+    await direct.send(new PutObjectCommand({ Bucket: bucket, Key: "flip.bin", Body: body }));
+    proxy.resetStats();
+    proxy.setFaults([{ action: "flip", method: "GET", atByte: 70_000, everyNth: 1, limit: 1 }]);
+    const read = async () => Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: "flip.bin" }))).Body!.transformToByteArray());
+    const flipped = await read();
+    expect(flipped.length).toBe(body.length);
+    const differing = [...flipped.keys()].filter((i) => flipped[i] !== body[i]);
+    expect(differing).toEqual([70_000]);
+    expect(flipped[70_000]).toBe(body[70_000]! ^ 0xff);
+    expect((await read()).equals(body)).toBe(true);
+    expect(proxy.stats.faults.flip).toBe(1);
+    expect(proxy.stats.responseBytes).toBe(2 * body.length);
+    proxy.clearFaults();
   });
 
   it("streams multi-MiB parts through the proxy and survives a reset in the middle of one", async () => {
@@ -250,7 +269,7 @@ describe("Azurite", () => {
         { action: "reset", method: "PUT", everyNth: 2, limit: 1 },
       ]);
       await blob.upload(body, body.length);
-      expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0 });
+      expect(proxy.stats.faults).toEqual({ status: 1, reset: 1, down: 0, flip: 0 });
       expect((await blob.downloadToBuffer()).equals(body)).toBe(true);
     } finally {
       await proxy.stop();

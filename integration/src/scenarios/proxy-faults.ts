@@ -7,7 +7,7 @@ export class ProxyFaults implements FaultControl {
     private readonly proxy: () => FaultProxy,
     /** The requests that carry one part to this service; other requests stay clean unless a rule says otherwise. */
     readonly partUploads: { readonly method: string; readonly pathPattern: RegExp },
-    /** A content read names the key's last segment followed by the query or nothing (`<key>.tartape` does not match). */
+    /** A content read names the key's last segment followed by the query or nothing (`<key>.tartape-catalog` does not match). */
     private readonly contentRead: (lastSegment: string) => RegExp = (segment) => new RegExp(`/${segment}(\\?|$)`),
   ) {}
 

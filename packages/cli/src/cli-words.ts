@@ -18,6 +18,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   s3ChecksumCrc32: "--checksum crc32",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
   azureCredentialOptions: "or pass --connection-string",
+  noCatalog: "--no-catalog",
 };
 
 const KiB = 1024;

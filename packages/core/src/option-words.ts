@@ -25,6 +25,8 @@ export const OPTION_WORDS = {
   azureConnectionStringGiven: "given as connectionString",
   /** The other ways to reach Azure Storage (CLI: `--connection-string`). */
   azureCredentialOptions: "or pass connectionString, credential (with url), a url with a SAS token, or a client",
+  /** A remote tape read without its catalog: RemoteTapeLocation's `catalog: null` (CLI: `ls/get --no-catalog`). */
+  noCatalog: "catalog: null",
 } as const;
 
 export type OptionName = keyof typeof OPTION_WORDS;

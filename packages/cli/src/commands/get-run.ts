@@ -5,9 +5,9 @@ import { pipeline } from "node:stream/promises";
 import { getRemoteFile } from "@tartape/core";
 import { pipeToStdout } from "../output/write-stdout.js";
 import type { ConnectionFlags } from "./connection-flags.js";
-import { noCatalogNote, remoteLocation } from "./remote-location.js";
+import { noCatalogNote, remoteLocation, type CatalogFlag } from "./remote-location.js";
 
-export async function runGet(url: string, entryPath: string, flags: ConnectionFlags & { output?: string }): Promise<void> {
+export async function runGet(url: string, entryPath: string, flags: ConnectionFlags & CatalogFlag & { output?: string }): Promise<void> {
   const location = await remoteLocation(url, flags);
   const file = await getRemoteFile(location, entryPath);
   if (!file.catalogFound) process.stderr.write(noCatalogNote(location));

@@ -4,7 +4,7 @@ import { listRemote, type RemoteEntry } from "@tartape/core";
 import { pipeToStdout } from "../output/write-stdout.js";
 import type { ConnectionFlags } from "./connection-flags.js";
 import { listing, type ListedEntry } from "./ls.js";
-import { noCatalogNote, remoteLocation } from "./remote-location.js";
+import { noCatalogNote, remoteLocation, type CatalogFlag } from "./remote-location.js";
 
 async function* asListed(entries: AsyncIterable<RemoteEntry>): AsyncGenerator<ListedEntry> {
   for await (const e of entries) {
@@ -12,7 +12,7 @@ async function* asListed(entries: AsyncIterable<RemoteEntry>): AsyncGenerator<Li
   }
 }
 
-export async function lsRemote(url: string, flags: ConnectionFlags & { prefix?: string }): Promise<void> {
+export async function lsRemote(url: string, flags: ConnectionFlags & CatalogFlag & { prefix?: string }): Promise<void> {
   const location = await remoteLocation(url, flags);
   const { catalogFound, entries } = await listRemote(location, { prefix: flags.prefix ?? "" });
   if (!catalogFound) process.stderr.write(noCatalogNote(location));

@@ -4,7 +4,7 @@ import { Command } from "commander";
 import { openTape } from "@tartape/core/tape";
 import { pipeToStdout } from "../output/write-stdout.js";
 import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js";
-import { namesRemoteTape } from "./remote-location.js";
+import { namesRemoteTape, type CatalogFlag } from "./remote-location.js";
 import { addIndexOption, indexLocation, type IndexOption } from "./shared-options.js";
 
 const WIDTH = { kind: 7, number: 14 };
@@ -56,7 +56,7 @@ export async function* listing(entries: Iterable<ListedEntry> | AsyncIterable<Li
   if (batch.length > 0) yield batch;
 }
 
-interface LsFlags extends IndexOption, ConnectionFlags {
+interface LsFlags extends IndexOption, ConnectionFlags, CatalogFlag {
   readonly prefix?: string;
 }
 
@@ -66,7 +66,8 @@ export function lsCommand(): Command {
       "list the entries of a recorded <dir>'s tape, or of an uploaded tape (s3://, az://, gs://, a local .tar): kind, content size, start and end offset on the tape, path (control characters and backslashes in names escaped as in `ls -b`)",
     )
     .argument("<dir|url>", "a recorded directory, or where a tape was uploaded")
-    .option("--prefix <path>", "only entries whose path starts with this");
+    .option("--prefix <path>", "only entries whose path starts with this")
+    .option("--no-catalog", "uploaded tape: read its tar headers, not its catalog (e.g. a catalog refused as damaged)");
   addIndexOption(command);
   addConnectionFlags(command);
   return command.action(async (dir: string, flags: LsFlags) => {

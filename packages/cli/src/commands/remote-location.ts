@@ -19,7 +19,12 @@ export function namesRemoteTape(arg: string): boolean {
   }
 }
 
-export async function remoteLocation(url: string, flags: ConnectionFlags): Promise<RemoteTapeLocation> {
+export interface CatalogFlag {
+  /** False with --no-catalog: read the tar headers even when a catalog exists. */
+  readonly catalog?: boolean;
+}
+
+export async function remoteLocation(url: string, flags: ConnectionFlags & CatalogFlag): Promise<RemoteTapeLocation> {
   const { targetFromUrl } = await import("../targets/target-from-url.js");
   const target = await targetFromUrl(url, connectionOptions(flags));
   const remote = target.remote;
@@ -27,10 +32,11 @@ export async function remoteLocation(url: string, flags: ConnectionFlags): Promi
     const { InvalidArgumentError } = await import("@tartape/core/tape");
     throw new InvalidArgumentError(`${target.id} cannot be read back by tartape.`);
   }
-  return { tape: remote.tape, catalog: remote.catalog };
+  return { tape: remote.tape, catalog: flags.catalog === false ? null : remote.catalog };
 }
 
 /** What ls and get say on stderr when the object has no catalog. */
 export function noCatalogNote(location: RemoteTapeLocation): string {
-  return `tartape: no catalog found at ${location.catalog?.id ?? "(none)"}; reading the tar headers of ${location.tape.id} instead (file contents cannot be verified).\n`;
+  const why = location.catalog ? `no catalog found at ${location.catalog.id}` : "--no-catalog";
+  return `tartape: ${why}; reading the tar headers of ${location.tape.id} instead (file contents cannot be verified).\n`;
 }

@@ -1,5 +1,6 @@
 /** Errors of reading a tape back from where it was uploaded (ls, get). */
 import { IntegrityMismatchError, TargetError, TartapeError } from "../errors.js";
+import { OPTION_WORDS } from "../option-words.js";
 
 /** The object became another version between two reads: its bytes are never mixed. */
 export class ObjectChangedError extends TartapeError {
@@ -25,7 +26,10 @@ export class RemoteObjectNotFoundError extends TargetError {
 /** A catalog that is damaged, of another format, or of another tape than the object next to it. */
 export class CatalogInvalidError extends TartapeError {
   constructor(readonly catalogId: string, why: string) {
-    super("CATALOG_INVALID", `The catalog ${catalogId} cannot be used: ${why}`);
+    super(
+      "CATALOG_INVALID",
+      `The catalog ${catalogId} cannot be used: ${why} To read the tape without it, pass ${OPTION_WORDS.noCatalog}: its tar headers are read instead, and contents are not verified.`,
+    );
   }
 }
 

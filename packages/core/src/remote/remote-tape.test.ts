@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { record } from "../record.js";
@@ -8,7 +9,7 @@ import { fileTarget } from "../upload/file-target.js";
 import { uploadTape } from "../upload/upload-tape.js";
 import { CatalogInvalidError, NotAFileError, RemoteEntryNotFoundError, RemoteFileCorruptError, RemoteObjectNotFoundError } from "./errors.js";
 import { FileSource } from "./file-source.js";
-import { getRemoteFile, listRemote, type RemoteEntry, type RemoteTapeLocation } from "./remote-tape.js";
+import { RemoteTape, getRemoteFile, listRemote, type RemoteEntry, type RemoteTapeLocation } from "./remote-tape.js";
 
 const PART = 4096;
 
@@ -57,6 +58,18 @@ describe("remote tape through its catalog (file target)", () => {
       local.map((e) => [e.arcPath, e.kind, e.size, e.startOffset, e.dataOffset, e.endOffset]),
     );
     expect(remote.filter((e) => e.kind === "file").every((e) => /^[0-9a-f]{8}$/.test(e.crc32 ?? ""))).toBe(true);
+  });
+
+  it("holds no local path: every block, the parts and the index name only archive paths", async () => {
+    const { root, file } = await uploaded();
+    const reader = (await RemoteTape.open({ tape: new FileSource(file), catalog: new FileSource(`${file}.tartape-catalog`) })).catalog!;
+    const all = [JSON.stringify(reader.index), JSON.stringify(await reader.parts())];
+    for await (const e of reader.entries()) all.push(JSON.stringify(e));
+    for (const piece of all) {
+      expect(piece).not.toContain(path.dirname(root));
+      expect(piece).not.toContain(os.tmpdir());
+    }
+    expect(all.length).toBeGreaterThan(5);
   });
 
   it("lists under a prefix only", async () => {
