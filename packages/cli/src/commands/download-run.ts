@@ -6,9 +6,9 @@ import { formatBytes, formatDuration, formatRate } from "../output/format.js";
 import { createProgressReporter } from "../progress/progress-reporter.js";
 import { abortOnInterrupt } from "../upload/interrupt.js";
 import type { ConnectionFlags } from "./connection-flags.js";
-import { noCatalogNote, remoteLocation } from "./remote-location.js";
+import { remoteLocation, type CatalogFlag } from "./remote-location.js";
 
-export async function runDownload(url: string, file: string, flags: ConnectionFlags, concurrency: number | undefined): Promise<DownloadResult> {
+export async function runDownload(url: string, file: string, flags: ConnectionFlags & CatalogFlag, concurrency: number | undefined): Promise<DownloadResult> {
   const location = await remoteLocation(url, flags);
   const reporter = createProgressReporter({ stream: process.stderr });
   const interrupt = abortOnInterrupt((signal) => {
@@ -24,7 +24,7 @@ export async function runDownload(url: string, file: string, flags: ConnectionFl
       onProgress: (p) => reporter.update(p),
     });
     reporter.stop();
-    if (!result.verified) process.stderr.write(noCatalogNote(location));
+    if (!result.verified) process.stderr.write(`tartape: ${location.catalog ? `no catalog found at ${location.catalog.id}` : "--no-catalog"}; the parts of ${location.tape.id} could not be checked against recorded checksums.\n`);
     const seconds = (Date.now() - started) / 1000;
     process.stdout.write(
       `Downloaded ${result.tapeId} to ${result.file}\n` +

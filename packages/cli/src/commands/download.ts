@@ -9,6 +9,8 @@ import { addConnectionFlags, type ConnectionFlags } from "./connection-flags.js"
 
 interface DownloadFlags extends ConnectionFlags {
   readonly concurrency?: string;
+  /** False with --no-catalog. */
+  readonly catalog?: boolean;
 }
 
 export function downloadCommand(): Command {
@@ -16,7 +18,8 @@ export function downloadCommand(): Command {
     .description("download an uploaded tape (s3://, az://, gs://) whole into <file>: parts in parallel, each checked against its recorded checksum, resumable")
     .argument("<url>", "where the tape was uploaded")
     .argument("<file>", "the local file to write (must not exist; <file>.tartape-download holds it until every part is in)")
-    .option("--concurrency <n>", "parts fetched at once (default 8)");
+    .option("--concurrency <n>", "parts fetched at once (default 8)")
+    .option("--no-catalog", "do not read the catalog (e.g. one refused as damaged): the object is fetched in 64 MiB pieces, unverified");
   addConnectionFlags(command);
   return command.action(async (url: string, file: string, flags: DownloadFlags) => {
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;

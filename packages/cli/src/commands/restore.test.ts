@@ -89,7 +89,7 @@ describe("tartape restore", () => {
     expect(restoreResumeCommand("s3://b/k", "/tmp/out dir", { only: ["r/a", "r/*.txt"], concurrency: "4", rangeSize: "1MiB", endpoint: "http://e", pathStyle: true })).toBe(
       "tartape restore s3://b/k '/tmp/out dir' --only r/a --only 'r/*.txt' --concurrency 4 --range-size 1MiB --endpoint http://e --path-style",
     );
-    expect(restoreResumeCommand("az://c/b", "d", { connectionString: "AccountKey=secret" })).toBe('tartape restore az://c/b d --connection-string "<your connection string>"');
+    expect(restoreResumeCommand("az://c/b", "d", { connectionString: "AccountKey=secret", catalog: false })).toBe('tartape restore az://c/b d --no-catalog --connection-string "<your connection string>"');
   });
 });
 

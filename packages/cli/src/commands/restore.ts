@@ -14,6 +14,8 @@ export interface RestoreFlags extends ConnectionFlags {
   readonly concurrency?: string;
   readonly rangeSize?: string;
   readonly overwrite?: boolean;
+  /** False with --no-catalog. */
+  readonly catalog?: boolean;
 }
 
 /** The same command line, with a connection string (it holds the account key) left for the user to fill in. */
@@ -29,6 +31,7 @@ export function restoreResumeCommand(url: string, dir: string, flags: RestoreFla
   for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
   if (flags.pathStyle) args.push("--path-style");
   if (flags.overwrite) args.push("--overwrite");
+  if (flags.catalog === false) args.push("--no-catalog");
   const line = args.map(shellQuote).join(" ");
   return flags.connectionString !== undefined ? `${line} --connection-string "<your connection string>"` : line;
 }
@@ -41,7 +44,8 @@ export function restoreCommand(): Command {
     .option("--only <path|glob>", "restore only this entry and what lies beneath it, or the entries a glob matches (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option("--concurrency <n>", "ranged reads in flight at once (default 8)")
     .option("--range-size <size>", "bytes per ranged read (default 4MiB); concurrency x range size bounds the memory held and what a kill costs")
-    .option("--overwrite", "restore into a folder that is not empty, replacing the files and links the tape holds");
+    .option("--overwrite", "restore into a folder that is not empty, replacing the files and links the tape holds")
+    .option("--no-catalog", "read the tape's tar headers, not its catalog (e.g. a catalog refused as damaged); contents are then not verified");
   addConnectionFlags(command);
   return command.action(async (url: string, dir: string, flags: RestoreFlags) => {
     const concurrency = flags.concurrency !== undefined ? parsePositiveInteger(flags.concurrency, "--concurrency") : undefined;
