@@ -10,11 +10,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { CATALOG_SUFFIX, listRemote, record, uploadTape, type RemoteEntry } from "@tartape/core";
+import { CATALOG_SUFFIX, listRemote, record, restoreTape, uploadTape, type RemoteEntry } from "@tartape/core";
 import { CliProcess, runCli, type CliExit } from "../support/cli-process.js";
 import { restoredView, treeDifferences } from "../support/restored-tree.js";
 import { writeRandomFile } from "../support/trees.js";
-import { scenarioPartSize, type SuiteContext } from "./context.js";
+import { expectTypedError } from "../support/typed-error.js";
+import { GIVE_UP_FAST, scenarioPartSize, type SuiteContext } from "./context.js";
 
 const LONG_NAME = `${"d".repeat(120)}/${"n".repeat(110)}.txt`;
 const LONG_TARGET = `${"t".repeat(160)}/target`;
@@ -186,7 +187,7 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
       }
     });
 
-    it("bad input: a destination not empty, an object missing → typed errors, one-line messages", async () => {
+    it("bad input: a destination not empty, an object missing, wrong credentials → typed errors, one-line messages", async () => {
       const { key } = await uploadTree("restore-bad", (d) => fs.writeFileSync(path.join(d, "a.txt"), "a\n"));
       const dest = scratch.dir("restore-bad-out");
       fs.writeFileSync(path.join(dest, "mine.txt"), "mine\n");
@@ -197,6 +198,11 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
       const missing = await restore(harness.freshKey("restore-missing"), scratch.dir("restore-missing-out"), false);
       expect(missing.code).toBe(1);
       expect(tartapeLines(missing.stderr)).toEqual([expect.stringMatching(/^tartape: There is no object at/)]);
+      const wrong = harness.badTargets().wrongCredentials;
+      if (wrong !== null) {
+        const target = "target" in wrong ? wrong.target : wrong;
+        await expectTypedError(restoreTape(target.remote!, scratch.dir("restore-auth-out"), { retry: GIVE_UP_FAST }), "TARGET_AUTH");
+      }
     });
   });
 }

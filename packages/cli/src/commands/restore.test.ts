@@ -110,3 +110,24 @@ describe("tartape download", () => {
     expect(again.stderr).toMatch(/already exists/);
   });
 });
+
+describe("tartape restore interrupted", () => {
+  it("Ctrl-C stops it with exit 130 and the command that resumes; running that command completes the restore", async () => {
+    const src = path.join(root, "int-src");
+    writeTree(src, { "big.bin": patternBytes(24 * 1024 * 1024), "z.txt": "last" });
+    const tape = path.join(root, "int.tar");
+    expect((await runTartape(["upload", src, tape])).code).toBe(0);
+    const out = path.join(root, "int-out");
+    let pid = 0;
+    const running = runTartape(["restore", tape, out, "--concurrency", "1", "--range-size", "16KiB"], { onSpawn: (p) => (pid = p) });
+    // The journal appears once the destination is opened, after the Ctrl-C handler is in place.
+    while (!fs.existsSync(path.join(out, ".tartape-restore", "journal"))) await new Promise((r) => setTimeout(r, 5));
+    process.kill(pid, "SIGINT");
+    const stopped = await running;
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/Interrupted by SIGINT\..*Run the same command again to resume:\n {2}tartape restore .*int\.tar .*int-out --concurrency 1 --range-size 16KiB/s);
+    const resumed = await runTartape(["restore", tape, out, "--concurrency", "1", "--range-size", "16KiB"]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(listing(path.join(out, "int-src"))).toEqual(listing(src));
+  });
+});
