@@ -145,21 +145,47 @@ function setup() {
   must("pnpm", ["run", "build"]);
 }
 
+/** Runs vitest (through `command args`) with a JSON report; its counts, and its exit status. */
+function vitestCounts(command, args) {
+  const report = path.join(os.tmpdir(), `tartape-vitest-${process.pid}-${Date.now()}.json`);
+  const status = run(command, [...args, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
+  const counts = { status, passed: 0, failed: status === 0 ? 0 : 1, skipped: 0 };
+  if (fs.existsSync(report)) {
+    const r = JSON.parse(fs.readFileSync(report, "utf8"));
+    counts.passed = r.numPassedTests;
+    // A file can fail outside any test (a hook, an import): count it, never report a red run as 0 failed.
+    counts.failed = r.numFailedTests > 0 || r.success ? r.numFailedTests : Math.max(1, r.numFailedTestSuites);
+    if (status !== 0 && counts.failed === 0) counts.failed = 1;
+    counts.skipped = r.numPendingTests + (r.numTodoTests || 0);
+    fs.rmSync(report, { force: true });
+  }
+  return counts;
+}
+
+// The integration tests run a second time with every server in a container when that can be
+// had: a Docker API answers, or (root, with apt-get) podman can be installed to serve one.
+function containerModeAvailable() {
+  if (process.env.TARTAPE_CONTAINER_TESTS === "0") return false;
+  if (process.env.DOCKER_HOST || fs.existsSync("/var/run/docker.sock") || has("podman")) return true;
+  return process.platform === "linux" && process.getuid && process.getuid() === 0 && has("apt-get");
+}
+
 function test() {
   ensureArchivers();
   // The Go-built servers (MinIO, fake-gcs-server) are built before the tests, not inside a test hook.
   must("node", ["integration/dist/src/install.js"]);
-  const report = path.join(os.tmpdir(), `tartape-vitest-${process.pid}.json`);
-  const status = run("pnpm", ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`]);
-  if (fs.existsSync(report)) {
-    const r = JSON.parse(fs.readFileSync(report, "utf8"));
-    // A file can fail outside any test (a hook, an import): count it, never report a red run as 0 failed.
-    const failed = r.numFailedTests > 0 || r.success ? r.numFailedTests : r.numFailedTestSuites;
-    // One plain closing line that any CI reads.
-    process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${failed} failed, ${r.numPendingTests + (r.numTodoTests || 0)} skipped\n`);
-    fs.rmSync(report, { force: true });
+  const runs = [vitestCounts("pnpm", ["exec", "vitest", "run"])];
+  if (containerModeAvailable()) {
+    log("the integration tests again, their servers in containers (testcontainers; TARTAPE_CONTAINER_TESTS=0 skips this)");
+    // The packaging test has no servers: once is enough.
+    runs.push(vitestCounts("node", ["integration/scripts/containers.mjs", "--exclude", "**/pack-install.test.ts"]));
+  } else {
+    log("container mode skipped: it needs a Docker API (DOCKER_HOST or /var/run/docker.sock), or root with apt-get to install podman");
   }
-  process.exit(status);
+  const sum = (key) => runs.reduce((total, r) => total + r[key], 0);
+  // One plain closing line that any CI reads.
+  process.stdout.write(`\ntests: ${sum("passed")} passed, ${sum("failed")} failed, ${sum("skipped")} skipped\n`);
+  process.exit(runs.every((r) => r.status === 0) ? 0 : 1);
 }
 
 if (job === "env") {

@@ -1,9 +1,12 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { makeTempDir } from "./cleanup.js";
+import { loadContainerStarters } from "./containers/load.js";
+import type { ServerContainer } from "./containers/run.js";
 import { envVar } from "./env.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
+import { serverMode } from "./server-mode.js";
 
 /** Azurite's fixed development account (documented, public). */
 export const AZURITE_ACCOUNT_NAME = "devstoreaccount1";
@@ -17,10 +20,12 @@ export interface AzuriteServer {
   connectionString: string;
   accountName: string;
   accountKey: string;
-  /** Azurite's data directory (--location); undefined for an external account or in-memory mode. */
+  /** Azurite's data directory (--location); undefined for an external account, in-memory mode or a container. */
   dataDir: string | undefined;
   /** True when pointed at AZURE_STORAGE_CONNECTION_STRING instead of a local process. */
   external: boolean;
+  /** Set when Azurite runs in a container (see server-mode.ts). */
+  container?: ServerContainer;
   /** Stops Azurite and deletes its data. Idempotent; a no-op for an external account. */
   stop(): Promise<void>;
 }
@@ -57,10 +62,14 @@ function azuriteBlobMain(): string {
   return join(dirname(require.resolve("azurite/package.json")), "dist", "src", "blob", "main.js");
 }
 
-/** Starts Azurite's blob service on loopback (or returns AZURE_STORAGE_CONNECTION_STRING's account). */
+/** Starts Azurite's blob service on loopback, as a process or in a container (or returns AZURE_STORAGE_CONNECTION_STRING's account). */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteServer> {
   const external = envVar("AZURE_STORAGE_CONNECTION_STRING");
   if (external) return externalAzure(external);
+  if ((await serverMode()) === "containers") {
+    const { startAzuriteContainer } = await loadContainerStarters();
+    return startAzuriteContainer({ inMemory: options.inMemory, timeoutMs: options.timeoutMs });
+  }
 
   const main = azuriteBlobMain();
   const location = makeTempDir("azurite");

@@ -12,6 +12,10 @@ import { join } from "node:path";
 interface Registry {
   children: Set<ChildProcess>;
   tempDirs: Set<string>;
+  /** Synchronous tasks run at exit before the children are killed (e.g. removing containers). */
+  exitTasks?: Set<() => void>;
+  /** Signal listeners of libraries, which never end the process while another listener exists. */
+  passiveListeners?: Set<NodeJS.SignalsListener>;
   hooksInstalled: boolean;
   swept: boolean;
 }
@@ -29,6 +33,14 @@ const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 const TEMP_PREFIX = "tartape-srv-";
 
 function cleanupNow(): void {
+  for (const task of registry.exitTasks ?? []) {
+    try {
+      task();
+    } catch {
+      // Best effort at exit; each task's owner has its own fallback.
+    }
+  }
+  registry.exitTasks?.clear();
   for (const child of registry.children) {
     try {
       child.kill("SIGKILL");
@@ -50,11 +62,30 @@ function cleanupNow(): void {
 function onSignal(signal: NodeJS.Signals): void {
   // When the application handles the signal itself (the servers CLI does), it stops the servers
   // gracefully and the exit hook stays the backstop. Otherwise keep Node's default behaviour
-  // (terminate) but clean up first.
-  if (process.listenerCount(signal) > 1) return;
+  // (terminate) but clean up first. Listeners of libraries that only end the process when nobody
+  // else listens (see ignoringSignalListenersOf) do not count as the application's.
+  const listeners = process.listeners(signal).filter((listener) => !registry.passiveListeners?.has(listener));
+  if (listeners.length > 1) return;
   cleanupNow();
   process.removeListener(signal, onSignal);
   process.kill(process.pid, signal);
+}
+
+/**
+ * Runs `load` (an import) and marks the signal listeners it adds as a library's, not the
+ * application's. signal-exit (loaded with testcontainers) re-raises a signal only when no other
+ * listener exists: counted as the application's handler, it and onSignal would each wait for the
+ * other and a SIGTERM would leave the process running.
+ */
+export async function ignoringSignalListenersOf<T>(load: () => Promise<T>): Promise<T> {
+  const before = new Set(SIGNALS.flatMap((signal) => process.listeners(signal)));
+  try {
+    return await load();
+  } finally {
+    for (const signal of SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.has(listener)) (registry.passiveListeners ??= new Set()).add(listener);
+    }
+  }
 }
 
 function installHooks(): void {
@@ -70,7 +101,13 @@ export function trackChild(child: ChildProcess): void {
   child.once("exit", () => registry.children.delete(child));
 }
 
-function isAlive(pid: number): boolean {
+/** Runs `task` (synchronous: nothing can be awaited at exit) when this process exits or is signalled. */
+export function runAtExit(task: () => void): void {
+  installHooks();
+  (registry.exitTasks ??= new Set()).add(task);
+}
+
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,4 +1,5 @@
 import { ensureServerBinaries } from "./install.js";
+import { serverMode } from "./server-mode.js";
 import { startAllServers, type AllServers } from "./servers.js";
 
 /** `export NAME='value'` so the lines can be pasted (or sourced) into another shell. */
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   // Keeps the event loop alive even when every server is external (no child process).
   const keepAlive = setInterval(() => {}, 1 << 30);
 
-  await ensureServerBinaries();
+  // Containers need no Go toolchain: the binaries are built for process mode only.
+  if ((await serverMode()) === "processes") await ensureServerBinaries();
   const servers = await startAllServers();
   process.stdout.write(`${envLines(servers).join("\n")}\n`);
   if (servers.minio.dataDir) process.stderr.write(`[tartape] MinIO data: ${servers.minio.dataDir}\n`);

@@ -1,17 +1,22 @@
 import type { StorageOptions } from "@google-cloud/storage";
 import { makeTempDir } from "./cleanup.js";
+import { loadContainerStarters } from "./containers/load.js";
+import type { ServerContainer } from "./containers/run.js";
 import { envVar } from "./env.js";
 import { ensureServerBinary } from "./install.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
+import { serverMode } from "./server-mode.js";
 
 export interface FakeGcsServer {
   /** http://127.0.0.1:<port> (or TARTAPE_GCS_ENDPOINT); pass to gcsClientOptions(). */
   endpoint: string;
-  /** The filesystem backend's root; undefined for an external endpoint or the memory backend. */
+  /** The filesystem backend's root; undefined for an external endpoint, the memory backend or a container. */
   dataDir: string | undefined;
   /** True when pointed at TARTAPE_GCS_ENDPOINT instead of a local process. */
   external: boolean;
+  /** Set when fake-gcs-server runs in a container (see server-mode.ts). */
+  container?: ServerContainer;
   /** Stops the server and deletes its data. Idempotent; a no-op for an external endpoint. */
   stop(): Promise<void>;
 }
@@ -34,10 +39,14 @@ export function gcsClientOptions(endpoint: string): StorageOptions {
   return { apiEndpoint: endpoint, projectId: "test", useAuthWithCustomEndpoint: false };
 }
 
-/** Starts fake-gcs-server on loopback over plain HTTP (or returns TARTAPE_GCS_ENDPOINT). */
+/** Starts fake-gcs-server on loopback over plain HTTP, as a process or in a container (or returns TARTAPE_GCS_ENDPOINT). */
 export async function startFakeGcs(options: StartFakeGcsOptions = {}): Promise<FakeGcsServer> {
   const external = envVar("TARTAPE_GCS_ENDPOINT");
   if (external) return { endpoint: external, dataDir: undefined, external: true, stop: async () => {} };
+  if ((await serverMode()) === "containers") {
+    const { startFakeGcsContainer } = await loadContainerStarters();
+    return startFakeGcsContainer({ backend: options.backend, timeoutMs: options.timeoutMs });
+  }
 
   const binary = await ensureServerBinary("fake-gcs-server");
   const root = makeTempDir("fake-gcs");

@@ -2,9 +2,12 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { makeTempDir } from "./cleanup.js";
 import { envVar, envWithout, requireEnv } from "./env.js";
+import { loadContainerStarters } from "./containers/load.js";
+import type { ServerContainer } from "./containers/run.js";
 import { ensureServerBinary } from "./install.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
 import { freePort, LOOPBACK } from "./ports.js";
+import { serverMode } from "./server-mode.js";
 
 export interface MinioServer {
   /** http://127.0.0.1:<port> (or TARTAPE_S3_ENDPOINT). Use path-style addressing. */
@@ -12,10 +15,12 @@ export interface MinioServer {
   accessKey: string;
   secretKey: string;
   region: string;
-  /** MinIO's data directory; undefined for an external endpoint. */
+  /** MinIO's data directory; undefined for an external endpoint or a container. */
   dataDir: string | undefined;
   /** True when pointed at TARTAPE_S3_ENDPOINT instead of a local process. */
   external: boolean;
+  /** Set when MinIO runs in a container (see server-mode.ts). */
+  container?: ServerContainer;
   /** Stops MinIO and deletes its data. Idempotent; a no-op for an external endpoint. */
   stop(): Promise<void>;
 }
@@ -59,7 +64,7 @@ function externalMinio(endpoint: string): MinioServer {
   };
 }
 
-/** Starts a private single-drive MinIO on loopback (or returns TARTAPE_S3_ENDPOINT). */
+/** Starts a private single-drive MinIO on loopback, as a process or in a container (or returns TARTAPE_S3_ENDPOINT). */
 export async function startMinio(options: StartMinioOptions = {}): Promise<MinioServer> {
   const external = envVar("TARTAPE_S3_ENDPOINT");
   if (external) return externalMinio(external);
@@ -67,6 +72,10 @@ export async function startMinio(options: StartMinioOptions = {}): Promise<Minio
   const accessKey = options.accessKey ?? "tartape-test";
   const secretKey = options.secretKey ?? "tartape-test-secret";
   const region = options.region ?? "us-east-1";
+  if ((await serverMode()) === "containers") {
+    const { startMinioContainer } = await loadContainerStarters();
+    return startMinioContainer({ accessKey, secretKey, region, timeoutMs: options.timeoutMs });
+  }
   const binary = await ensureServerBinary("minio");
   const root = makeTempDir("minio");
   const dataDir = join(root, "data");

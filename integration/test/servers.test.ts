@@ -36,22 +36,27 @@ import {
   type MinioServer,
 } from "../src/index.js";
 import { removeOrphanedTempDirs } from "../src/cleanup.js";
+import { PINNED_IMAGES } from "../src/containers/images.js";
+import { containerExists, removeOrphanedContainers } from "../src/containers/runtime.js";
+import { serverModeChoice } from "../src/server-mode.js";
 
 function portOf(endpoint: string): number {
   return Number(new URL(endpoint).port);
 }
 
 async function expectStoppedAndFreed(
-  server: { stop(): Promise<void>; external: boolean; dataDir: string | undefined },
+  server: { stop(): Promise<void>; external: boolean; dataDir: string | undefined; container?: { id: string } },
   endpoint: string,
 ): Promise<void> {
-  const { dataDir } = server;
-  if (!server.external) expect(dataDir && existsSync(dataDir)).toBe(true);
+  const { dataDir, container } = server;
+  if (container) expect(await containerExists(container.id)).toBe(true);
+  else if (!server.external) expect(dataDir && existsSync(dataDir)).toBe(true);
   await server.stop();
   await server.stop(); // idempotent
   if (server.external) return;
   expect(await isPortFree(portOf(endpoint))).toBe(true);
-  expect(existsSync(dataDir!)).toBe(false);
+  if (container) expect(await containerExists(container.id)).toBe(false);
+  else expect(existsSync(dataDir!)).toBe(false);
 }
 
 describe("ports", () => {
@@ -117,6 +122,21 @@ describe("MinIO", () => {
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
   }
+
+  it("runs as a process or in a container of the pinned image, as the server mode says", async () => {
+    if (minio.external) return;
+    const { mode } = await serverModeChoice();
+    const requested = process.env["TARTAPE_SERVERS"];
+    if (requested) expect(mode).toBe(requested);
+    if (mode === "containers") {
+      expect(minio.container?.image).toBe(process.env["TARTAPE_MINIO_IMAGE"] || PINNED_IMAGES.minio);
+      expect(await containerExists(minio.container!.id)).toBe(true);
+      expect(minio.dataDir).toBeUndefined();
+    } else {
+      expect(minio.container).toBeUndefined();
+      expect(minio.dataDir && existsSync(minio.dataDir)).toBe(true);
+    }
+  });
 
   it("puts and gets an object directly", async () => {
     await roundTrip(new S3Client(s3ClientConfig(minio)), "direct.bin");
@@ -328,20 +348,29 @@ describe("leak protection", () => {
   // The child runs the built module (plain node cannot import the .ts sources).
   const indexJs = fileURLToPath(new URL("../dist/src/index.js", import.meta.url));
   const external = Boolean(process.env["TARTAPE_GCS_ENDPOINT"]);
+  let inContainers = false;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(indexJs)) throw new Error(`${indexJs} is missing: run 'npx tsc -b integration' first`);
+    inContainers = (await serverModeChoice()).mode === "containers";
   });
 
+  interface ChildServer {
+    endpoint: string;
+    /** The process's data dir, or "-" in a container. */
+    dataDir: string;
+    /** The container's id, or "-" for a process. */
+    containerId: string;
+    child: ReturnType<typeof spawn>;
+    exited: Promise<unknown>;
+  }
+
   /** Runs a child that starts fake-gcs-server and reports its endpoint; `then` decides how the child ends. */
-  async function childWithServer(
-    then: "exit" | "hang",
-    env: NodeJS.ProcessEnv = process.env,
-  ): Promise<{ endpoint: string; dataDir: string; child: ReturnType<typeof spawn>; exited: Promise<unknown> }> {
+  async function childWithServer(then: "exit" | "hang", env: NodeJS.ProcessEnv = process.env): Promise<ChildServer> {
     const script = `
       const { startFakeGcs } = await import(${JSON.stringify(indexJs)});
       const gcs = await startFakeGcs();
-      console.log(gcs.endpoint + " " + gcs.dataDir);
+      console.log([gcs.endpoint, gcs.dataDir ?? "-", gcs.container?.id ?? "-"].join(" "));
       ${then === "exit" ? "process.exit(0);" : "setInterval(() => {}, 1000);"}
     `;
     const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env, stdio: ["ignore", "pipe", "inherit"] });
@@ -355,8 +384,8 @@ describe("leak protection", () => {
       });
       child.once("exit", (code) => reject(new Error(`child exited (${code}) before printing an endpoint: ${out}`)));
     });
-    const [endpoint = "", dataDir = ""] = line.split(" ");
-    return { endpoint, dataDir, child, exited };
+    const [endpoint = "", dataDir = "", containerId = ""] = line.split(" ");
+    return { endpoint, dataDir, containerId, child, exited };
   }
 
   async function waitForPortFree(port: number): Promise<boolean> {
@@ -367,39 +396,53 @@ describe("leak protection", () => {
     return false;
   }
 
+  /** The server's data is gone: its dir for a process, the container itself in container mode. */
+  async function expectDataGone(server: ChildServer): Promise<void> {
+    if (inContainers) expect(await containerExists(server.containerId)).toBe(false);
+    else expect(existsSync(server.dataDir)).toBe(false);
+  }
+
   it.skipIf(external)(
     "kills servers when the owning process exits without stopping them",
     async () => {
       // Parent-death signal off, so this checks the exit hook alone.
-      const { endpoint, dataDir, exited } = await childWithServer("exit", { ...process.env, TARTAPE_PDEATHSIG: "0" });
-      await exited;
-      expect(await waitForPortFree(portOf(endpoint))).toBe(true);
-      expect(existsSync(dataDir)).toBe(false);
+      const server = await childWithServer("exit", { ...process.env, TARTAPE_PDEATHSIG: "0" });
+      await server.exited;
+      expect(await waitForPortFree(portOf(server.endpoint))).toBe(true);
+      await expectDataGone(server);
     },
   );
 
   it.skipIf(external || process.platform !== "linux")(
-    "kills servers when the owning process is SIGKILLed (parent-death signal)",
+    "kills servers when the owning process is SIGKILLed (parent-death signal; in containers, the next start's sweep)",
     async () => {
-      const { endpoint, dataDir, child, exited } = await childWithServer("hang");
-      child.kill("SIGKILL");
-      await exited;
-      expect(await waitForPortFree(portOf(endpoint))).toBe(true);
-      // No hook ran, so the data dir is orphaned; the next process to start a server sweeps it.
-      expect(existsSync(dataDir)).toBe(true);
-      removeOrphanedTempDirs();
-      expect(existsSync(dataDir)).toBe(false);
+      const server = await childWithServer("hang");
+      server.child.kill("SIGKILL");
+      await server.exited;
+      if (inContainers) {
+        // No hook ran and no kernel signal reaches a container: it is orphaned until a process
+        // of this host starts a container and sweeps the ones whose owner is dead.
+        expect(await containerExists(server.containerId)).toBe(true);
+        expect(await removeOrphanedContainers()).toContain(server.containerId);
+      } else {
+        // No hook ran, so the data dir is orphaned; the next process to start a server sweeps it.
+        expect(await waitForPortFree(portOf(server.endpoint))).toBe(true);
+        expect(existsSync(server.dataDir)).toBe(true);
+        removeOrphanedTempDirs();
+      }
+      expect(await waitForPortFree(portOf(server.endpoint))).toBe(true);
+      await expectDataGone(server);
     },
   );
 
   it.skipIf(external)(
     "kills servers when the owning process gets SIGTERM",
     async () => {
-      const { endpoint, dataDir, child, exited } = await childWithServer("hang", { ...process.env, TARTAPE_PDEATHSIG: "0" });
-      child.kill("SIGTERM");
-      await exited;
-      expect(await waitForPortFree(portOf(endpoint))).toBe(true);
-      expect(existsSync(dataDir)).toBe(false);
+      const server = await childWithServer("hang", { ...process.env, TARTAPE_PDEATHSIG: "0" });
+      server.child.kill("SIGTERM");
+      await server.exited;
+      expect(await waitForPortFree(portOf(server.endpoint))).toBe(true);
+      await expectDataGone(server);
     },
   );
 });

@@ -18,6 +18,9 @@ export async function runGet(url: string, entryPath: string, flags: ConnectionFl
     else replaceWith(output, (temporary) => fs.symlinkSync(target, temporary));
     return;
   }
+  if (file.catalogFound && !file.verified) {
+    process.stderr.write(`tartape: the catalog holds no digest for ${file.entry.path} (a part it lies in was uploaded without one); its bytes are not verified.\n`);
+  }
   if (output === null) {
     await pipeToStdout(file.stream);
     return;

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { record } from "../record.js";
 import { bytes, collect, collectUntilError, setMtimeNs, tempDir, writeFile } from "../test-util/fs.js";
@@ -160,6 +161,23 @@ describe("remote tape through its catalog (file target)", () => {
     expect(got.verified).toBe(false);
     expect(await collect(got.stream!)).toEqual(Buffer.from("long name\n"));
     expect((await getRemoteFile(location, "ds/link")).entry.linkTarget).toBe("small.txt");
+  });
+
+  it("a file in a part sent without digests comes back unverified (verified: false), the others verified", async () => {
+    const { root, file } = await uploaded();
+    const db = new Database(path.join(root, ".tartape", "index.db"));
+    db.prepare("DELETE FROM catalog_part_digests WHERE part_number = 2").run();
+    db.close();
+    fs.rmSync(`${file}.tartape-catalog`);
+    expect((await uploadTape(root, fileTarget(file, { partSize: PART }))).catalog).toBe("written");
+    const location = { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape-catalog`) };
+    const spanning = await getRemoteFile(location, "ds/big.bin");
+    expect(spanning.entry.crc32).toBeUndefined();
+    expect(spanning.verified).toBe(false);
+    expect((await collect(spanning.stream!)).equals(fs.readFileSync(path.join(root, "big.bin")))).toBe(true);
+    const small = await getRemoteFile(location, "ds/small.txt");
+    expect(small.verified).toBe(true);
+    small.stream!.destroy();
   });
 
   it("an upload found complete whose catalog is missing writes it", async () => {
