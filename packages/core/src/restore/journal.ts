@@ -5,8 +5,8 @@
  *   {"d": path}                     the entry is written, verified and in place
  *   {"p": path, "n": bytes, "c": crc}  the file's first n bytes (CRC-32 c) are in its partial file
  * A SIGKILL can tear only the last line; a torn line is ignored and costs at
- * most that entry's bytes again. Facts are written to the kernel by flush()
- * (one write for many small files), which the restore calls before each new
+ * most that entry's bytes again. Facts are written to the kernel by a flush
+ * (one write for many small files), which the restore awaits before each new
  * ranged read: a killed process loses only facts about entries whose bytes
  * were in the read being written, which a rerun fetches again anyway.
  */
@@ -79,11 +79,24 @@ export class RestoreJournal {
     this.append({ d: entryPath });
   }
 
-  /** Written at once: it is said at a read's end, when the file's bytes so far are written. */
+  /** Said at a read's end, when the file's bytes so far are written; flushed with the rest before the next read. */
   markPartial(entryPath: string, progress: PartialProgress): void {
     this.partial.set(entryPath, progress);
     this.append({ p: entryPath, n: progress.bytes, c: progress.crc });
-    this.flush();
+  }
+
+  /**
+   * flush() through the thread pool: a small write can wait long in the kernel
+   * (dirty-page throttling while a restore writes gigabytes), and the event
+   * loop keeps receiving the reads in flight meanwhile.
+   */
+  async flushAsync(): Promise<void> {
+    if (this.unwritten === "") return;
+    const data = Buffer.from(this.unwritten, "utf8");
+    this.unwritten = "";
+    for (let written = 0; written < data.length; ) {
+      written += await new Promise<number>((resolve, reject) => fs.write(this.fd, data, written, data.length - written, null, (err, n) => (err ? reject(err) : resolve(n))));
+    }
   }
 
   /** Hands the facts noted since the last flush to the kernel, where a killed process cannot lose them. */

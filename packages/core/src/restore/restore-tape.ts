@@ -267,7 +267,7 @@ async function restoreEntries(
   const readAt = async (position: number): Promise<{ read: TapeRead; data: Buffer }> => {
     while (current === null || current.read.end <= position) {
       // Entries finished so far lie in reads already written: record them before the next read.
-      journal.flush();
+      await journal.flushAsync();
       current = await ahead.take();
       readsDone++;
     }
