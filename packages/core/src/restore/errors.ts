@@ -4,7 +4,7 @@ import { TartapeError } from "../errors.js";
 /** The destination holds files and this is not the resume of an earlier restore of the same tape. */
 export class DestinationNotEmptyError extends TartapeError {
   constructor(readonly dir: string, why: string) {
-    super("DESTINATION_NOT_EMPTY", `${dir} ${why}. Restore into an empty or new folder, or pass --overwrite (restoreTape's 'overwrite' option) to replace the files the tape holds.`);
+    super("DESTINATION_NOT_EMPTY", `${dir} ${why}. Restore into an empty or new folder, or pass --overwrite to replace the files the tape holds.`);
   }
 }
 
