@@ -96,6 +96,8 @@ export interface FaultControl {
   clearFaults(): void;
   /** Faults injected so far, by kind. */
   injected(): { reset: number; status: number; stall: number; "drop-response": number; flip: number };
+  /** Response body bytes the proxy has passed back so far: what reading through it cost. */
+  responseBytes(): number;
   /**
    * Which requests upload a part, so the suite can aim faults at them. Default: method "PUT", any path.
    * (S3 UploadPart and Azure Put Block are PUTs; a target that sends parts otherwise says so here.)

@@ -25,6 +25,10 @@ export class ProxyFaults implements FaultControl {
     this.proxy().clearFaults();
   }
 
+  responseBytes(): number {
+    return this.proxy().stats.responseBytes;
+  }
+
   injected(): { reset: number; status: number; stall: number; "drop-response": number; flip: number } {
     const { reset, status, stall, flip } = this.proxy().stats.faults;
     return { reset, status, stall, "drop-response": this.proxy().stats.faults["drop-response"], flip };

@@ -19,6 +19,7 @@ import { oneWriterScenarios } from "./suite/one-writer.js";
 import { stallScenarios } from "./suite/stalls.js";
 import { chaosScenarios } from "./suite/chaos.js";
 import { remoteReadScenarios } from "./suite/remote-read.js";
+import { restoreScenarios } from "./suite/restore.js";
 import { resumeScenarios } from "./suite/resume.js";
 import { roundTripScenarios } from "./suite/round-trip.js";
 
@@ -46,6 +47,7 @@ export function runScenarioSuite(harness: TargetHarness): void {
     badInputScenarios(context);
     resumeScenarios(context);
     remoteReadScenarios(context);
+    restoreScenarios(context);
     alreadyCompleteScenarios(context);
     oneWriterScenarios(context);
     stallScenarios(context);

@@ -30,6 +30,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "NOT_A_FILE",
   "UPLOAD_OPTIONS_CHANGED",
   "INDEX_UNWRITABLE",
+  "DESTINATION_NOT_EMPTY",
 ]);
 
 /** The shell's convention for a process ended by a signal: 128 + its number. */

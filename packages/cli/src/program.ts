@@ -12,6 +12,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   cat: async () => (await import("./commands/cat.js")).catCommand(),
   ls: async () => (await import("./commands/ls.js")).lsCommand(),
   get: async () => (await import("./commands/get.js")).getCommand(),
+  restore: async () => (await import("./commands/restore.js")).restoreCommand(),
+  download: async () => (await import("./commands/download.js")).downloadCommand(),
   verify: async () => (await import("./commands/verify.js")).verifyCommand(),
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   status: async () => (await import("./commands/status.js")).statusCommand(),

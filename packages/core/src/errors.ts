@@ -36,7 +36,10 @@ export type ErrorCode =
   | "OBJECT_CHANGED"
   | "CATALOG_INVALID"
   | "ENTRY_NOT_FOUND"
-  | "NOT_A_FILE";
+  | "NOT_A_FILE"
+  // Restoring a tape into a directory (restore/errors.ts).
+  | "DESTINATION_NOT_EMPTY"
+  | "ENTRIES_REFUSED";
 
 export class TartapeError extends Error {
   readonly code: ErrorCode;

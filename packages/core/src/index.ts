@@ -30,3 +30,6 @@ export { RemoteTape, listRemote, getRemoteFile, type RemoteEntry, type RemoteFil
 export { crc32, crc32Combine, crc32Hex } from "./remote/crc32.js";
 export type { CatalogEntry, CatalogIndex } from "./catalog/format.js";
 export type { CatalogOutcome } from "./catalog/publish.js";
+export { restoreTape, DEFAULT_RESTORE_CONCURRENCY, DEFAULT_RANGE_SIZE, type RestoreOptions, type RestoreProgress, type RestoreResult } from "./restore/restore-tape.js";
+export { DestinationNotEmptyError, DestinationWriteError, EntriesRefusedError, type RefusedEntry } from "./restore/errors.js";
+export { downloadTape, PartCorruptError, DEFAULT_DOWNLOAD_CONCURRENCY, type DownloadOptions, type DownloadResult } from "./download/download-tape.js";

@@ -12,6 +12,8 @@ import { readRange, type ObjectVersion, type Source } from "./source.js";
 const BLOCK = 512;
 /** One read fetches at least this much, so runs of small entries cost one request per window, not per header. */
 const WINDOW = 256 * 1024;
+/** A PAX or GNU long-name record longer than this is an attack on the reader (CVE-2024-28863's kind), not a name. */
+const MAX_EXTENDED_HEADER = 1024 * 1024;
 
 class NotATarError extends TartapeError {
   constructor(objectId: string, offset: number, why: string) {
@@ -101,6 +103,7 @@ export async function* scanTarHeaders(source: Source, version: ObjectVersion, si
     const next = dataOffset + Math.ceil(size / BLOCK) * BLOCK;
     if (next > version.size) throw new NotATarError(source.id, offset, "an entry runs past the end of the object");
     if (type === "x" || type === "g" || type === "L" || type === "K") {
+      if (size > MAX_EXTENDED_HEADER) throw new NotATarError(source.id, offset, `an extended header of ${size} bytes (at most ${MAX_EXTENDED_HEADER})`);
       if (type !== "g") {
         const data = await reader.read(dataOffset, size);
         if (type === "x") pax = paxRecords(data);

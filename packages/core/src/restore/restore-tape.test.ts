@@ -1,0 +1,294 @@
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { record } from "../record.js";
+import { bytes, setMtimeNs, tempDir, writeFile } from "../test-util/fs.js";
+import { rawTar, type RawEntry } from "../test-util/raw-tar.js";
+import { fileTarget } from "../upload/file-target.js";
+import { uploadTape } from "../upload/upload-tape.js";
+import { RemoteFileCorruptError } from "../remote/errors.js";
+import { FileSource } from "../remote/file-source.js";
+import { RemoteTape, type RemoteTapeLocation } from "../remote/remote-tape.js";
+import type { ObjectVersion, Source } from "../remote/source.js";
+import { DestinationNotEmptyError, DestinationWriteError } from "./errors.js";
+import { restoreTape, type RestoreResult } from "./restore-tape.js";
+
+const PART = 4096;
+const LONG = `${"d".repeat(120)}/${"n".repeat(110)}.txt`;
+const LONG_TARGET = `${"t".repeat(150)}/target`;
+
+/** Every kind of entry a tape holds: big and small files, empty dirs, symlinks, PAX names and targets, old mtimes. */
+function sourceTree(): string {
+  const root = path.join(tempDir(), "ds");
+  writeFile(path.join(root, "small.txt"), "hello\n", { mtime: 1_600_000_000 });
+  writeFile(path.join(root, "empty"), "");
+  writeFile(path.join(root, "big.bin"), bytes(5 * PART + 100, 7));
+  writeFile(path.join(root, LONG), "long name\n");
+  writeFile(path.join(root, "sub/exec.sh"), "#!/bin/sh\n", { mode: 0o755 });
+  writeFile(path.join(root, "old.txt"), "from 1969\n");
+  // A Date: Node's utimes reads a negative number as "now".
+  fs.utimesSync(path.join(root, "old.txt"), new Date(-86_400 * 200 * 1000), new Date(-86_400 * 200 * 1000));
+  for (let i = 0; i < 30; i++) writeFile(path.join(root, "many", `f${String(i).padStart(2, "0")}`), `file ${i}\n`.repeat(i));
+  fs.mkdirSync(path.join(root, "empty-dir"));
+  fs.utimesSync(path.join(root, "empty-dir"), new Date(-1_000_000), new Date(-1_000_000));
+  fs.symlinkSync("small.txt", path.join(root, "link"));
+  fs.symlinkSync(LONG_TARGET, path.join(root, "long-link"));
+  fs.lutimesSync(path.join(root, "link"), 1_500_000_000, 1_500_000_000);
+  for (const dir of ["sub", "many", path.dirname(LONG)]) fs.utimesSync(path.join(root, dir), 1_400_000_000, 1_400_000_000);
+  return root;
+}
+
+async function uploaded(root = sourceTree()): Promise<{ root: string; file: string; location: RemoteTapeLocation }> {
+  await record(root);
+  const file = path.join(tempDir(), "tape.tar");
+  await uploadTape(root, fileTarget(file, { partSize: PART }), { concurrency: 3 });
+  return { root, file, location: { tape: new FileSource(file), catalog: new FileSource(`${file}.tartape-catalog`) } };
+}
+
+/** What a user would compare: kinds, the modes a tape keeps, whole-second mtimes, contents, link targets. */
+function snapshot(dir: string, skipRootMtime = true): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (full: string, rel: string): void => {
+    const stat = fs.lstatSync(full);
+    const mtime = rel === "" && skipRootMtime ? "-" : String(Math.floor(stat.mtimeMs / 1000));
+    if (stat.isSymbolicLink()) out.set(rel, `link ${fs.readlinkSync(full)} ${mtime}`);
+    else if (stat.isDirectory()) {
+      out.set(rel, `dir ${mtime}`);
+      for (const name of fs.readdirSync(full).sort()) if (name !== ".tartape") visit(path.join(full, name), rel === "" ? name : `${rel}/${name}`);
+    } else {
+      const mode = stat.mode & 0o111 ? "755" : "644";
+      out.set(rel, `file ${mode} ${mtime} ${createHash("sha256").update(fs.readFileSync(full)).digest("hex")} ${(stat.mode & 0o777).toString(8)}`);
+    }
+  };
+  visit(dir, "");
+  return out;
+}
+
+/** The tape source, counting the bytes of content reads (not the small reads of the catalog) and calling `onRead` with their number. */
+function countingSource(inner: Source, onRead: (reads: number) => void): { source: Source; bytes: () => number } {
+  let reads = 0;
+  let total = 0;
+  const source: Source = {
+    id: inner.id,
+    stat: (signal) => inner.stat(signal),
+    async read(start: number, end: number, version: ObjectVersion, signal?: AbortSignal) {
+      total += end - start;
+      onRead(++reads);
+      return inner.read(start, end, version, signal);
+    },
+  };
+  return { source, bytes: () => total };
+}
+
+function tarLocation(entries: readonly RawEntry[]): RemoteTapeLocation {
+  const file = path.join(tempDir(), "crafted.tar");
+  fs.writeFileSync(file, rawTar(entries));
+  return { tape: new FileSource(file), catalog: null };
+}
+
+describe("restoreTape from a tape with its catalog", () => {
+  it("gives back the tree: contents, modes, mtimes (pre-1970 too), empty dirs, symlinks, PAX long names and targets", async () => {
+    const { root, location } = await uploaded();
+    const dest = path.join(tempDir(), "out");
+    const result = await restoreTape(location, dest, { concurrency: 3, rangeSize: 3000 });
+    expect(result.refused).toEqual([]);
+    expect(result.verified).toBe(true);
+    expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+    expect(fs.readdirSync(dest)).toEqual(["ds"]);
+    expect(fs.lstatSync(path.join(dest, "ds/empty-dir")).mtimeMs).toBe(-1_000_000);
+    expect(fs.lstatSync(path.join(dest, "ds/old.txt")).mtimeMs).toBe(-86_400 * 200 * 1000);
+  });
+
+  it("--only restores the subtree and fetches only its files' bytes", async () => {
+    const { location } = await uploaded();
+    const dest = path.join(tempDir(), "out");
+    const result = await restoreTape(location, dest, { only: ["ds/many"] });
+    expect(fs.readdirSync(path.join(dest, "ds"))).toEqual(["many"]);
+    expect(fs.readdirSync(path.join(dest, "ds/many"))).toHaveLength(30);
+    const manyBytes = Array.from({ length: 30 }, (_, i) => `file ${i}\n`.repeat(i).length).reduce((a, b) => a + b, 0);
+    expect(result.bytes).toBe(manyBytes);
+    // Only headers and padding between the chosen files come along.
+    expect(result.bytesFetched).toBeLessThan(manyBytes + 30 * 1024);
+    await expect(restoreTape(location, path.join(tempDir(), "none"), { only: ["ds/nothing"] })).rejects.toThrow(/matches/);
+  });
+
+  it("a byte altered in storage: fails naming the file, and no file with wrong content exists under its real name", async () => {
+    const { file, location } = await uploaded();
+    const entries = [];
+    for await (const e of (await RemoteTape.open(location)).entries()) entries.push(e);
+    const big = entries.find((e) => e.path === "ds/big.bin")!;
+    const stat = fs.statSync(file, { bigint: true });
+    const fd = fs.openSync(file, "r+");
+    const one = Buffer.alloc(1);
+    fs.readSync(fd, one, 0, 1, big.dataOffset + 2 * PART + 3);
+    one[0] = one[0]! ^ 0xff;
+    fs.writeSync(fd, one, 0, 1, big.dataOffset + 2 * PART + 3);
+    fs.closeSync(fd);
+    setMtimeNs(file, stat.mtimeNs);
+    const dest = path.join(tempDir(), "out");
+    await expect(restoreTape(location, dest, { rangeSize: 3000 })).rejects.toThrow(RemoteFileCorruptError);
+    await expect(restoreTape(location, dest, { rangeSize: 3000 })).rejects.toThrow(/ds\/big\.bin/);
+    expect(fs.existsSync(path.join(dest, "ds/big.bin"))).toBe(false);
+  });
+
+  it("interrupted, then run again: the same tree, and only what was in flight is fetched twice", async () => {
+    const root = sourceTree();
+    writeFile(path.join(root, "huge.bin"), bytes(40 * PART, 3));
+    const { location } = await uploaded(root);
+    const dest = path.join(tempDir(), "out");
+    const rangeSize = 2048;
+    const concurrency = 3;
+    const controller = new AbortController();
+    const counted = countingSource(location.tape, (reads) => {
+      if (reads === 40) controller.abort(new Error("stop"));
+    });
+    await expect(restoreTape({ ...location, tape: counted.source }, dest, { rangeSize, concurrency, signal: controller.signal })).rejects.toThrow("stop");
+    const fetchedByFirst = counted.bytes();
+    expect(fs.existsSync(path.join(dest, ".tartape-restore/journal"))).toBe(true);
+    const second = await restoreTape(location, dest, { rangeSize, concurrency });
+    expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+    expect(second.entriesSkipped).toBeGreaterThan(0);
+    const fresh = await restoreTape(location, path.join(tempDir(), "fresh"), { rangeSize, concurrency });
+    // Fetched by both runs beyond one whole restore: at most the reads in flight or waiting at the stop.
+    expect(fetchedByFirst + second.bytesFetched - fresh.bytesFetched).toBeLessThanOrEqual(concurrency * rangeSize);
+    expect(fs.existsSync(path.join(dest, ".tartape-restore"))).toBe(false);
+  });
+
+  it("refuses a destination that is not empty, unless overwrite", async () => {
+    const { root, location } = await uploaded();
+    const dest = tempDir();
+    writeFile(path.join(dest, "ds/small.txt"), "something else\n");
+    await expect(restoreTape(location, dest)).rejects.toThrow(DestinationNotEmptyError);
+    expect(fs.readFileSync(path.join(dest, "ds/small.txt"), "utf8")).toBe("something else\n");
+    await restoreTape(location, dest, { overwrite: true });
+    expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+  });
+});
+
+describe("restoreTape of crafted tars (no catalog): nothing lands outside the destination", () => {
+  const restoreCrafted = async (entries: RawEntry[]): Promise<{ dest: string; outside: string; result: RestoreResult }> => {
+    const parent = tempDir();
+    const dest = path.join(parent, "dest");
+    const result = await restoreTape(tarLocation(entries), dest);
+    return { dest, outside: parent, result };
+  };
+  const refusedPaths = (result: RestoreResult): string[] => result.refused.map((r) => r.path);
+
+  it("a plain tar restores, unverified", async () => {
+    const { dest, result } = await restoreCrafted([
+      { path: "p/", type: "5", mode: 0o755 },
+      { path: "p/a.txt", type: "0", content: "alpha\n", mtime: 1_234_567_890 },
+      { path: "p/l", type: "2", linkname: "a.txt" },
+      { path: "p/h", type: "1", linkname: "p/a.txt" },
+    ]);
+    expect(result.refused).toEqual([]);
+    expect(result.verified).toBe(false);
+    expect(fs.readFileSync(path.join(dest, "p/a.txt"), "utf8")).toBe("alpha\n");
+    expect(fs.readlinkSync(path.join(dest, "p/l"))).toBe("a.txt");
+    expect(fs.statSync(path.join(dest, "p/h")).ino).toBe(fs.statSync(path.join(dest, "p/a.txt")).ino);
+  });
+
+  it("absolute paths and '..' components are refused", async () => {
+    const { dest, outside, result } = await restoreCrafted([
+      { path: "/tmp/tartape-abs-evil", type: "0", content: "x" },
+      { path: "../evil.txt", type: "0", content: "x" },
+      { path: "ok/../../evil2.txt", type: "0", content: "x" },
+      { path: "fine.txt", type: "0", content: "fine" },
+    ]);
+    expect(refusedPaths(result)).toEqual(["/tmp/tartape-abs-evil", "../evil.txt", "ok/../../evil2.txt"]);
+    expect(fs.existsSync("/tmp/tartape-abs-evil")).toBe(false);
+    expect(fs.readdirSync(outside).sort()).toEqual(["crafted.tar", "dest"].filter((n) => fs.existsSync(path.join(outside, n))));
+    expect(fs.readdirSync(dest)).toEqual(["fine.txt"]);
+  });
+
+  it("a symlink the tape made, then a file beneath it: the file is refused (CVE-2021-32803)", async () => {
+    const { dest, result } = await restoreCrafted([
+      { path: "d/", type: "5" },
+      { path: "d/inner", type: "2", linkname: "." },
+      { path: "d/inner/x.txt", type: "0", content: "through the link" },
+    ]);
+    expect(refusedPaths(result)).toEqual(["d/inner/x.txt"]);
+    expect(fs.existsSync(path.join(dest, "d/x.txt"))).toBe(false);
+  });
+
+  it("a symlink escaping the destination, then a write through it: both refused", async () => {
+    const { outside, result } = await restoreCrafted([
+      { path: "esc", type: "2", linkname: "../" },
+      { path: "esc/pwned.txt", type: "0", content: "x" },
+      { path: "abs", type: "2", linkname: "/tmp" },
+      { path: "abs/pwned.txt", type: "0", content: "x" },
+    ]);
+    expect(refusedPaths(result)).toEqual(["esc", "esc/pwned.txt", "abs", "abs/pwned.txt"]);
+    expect(fs.existsSync(path.join(outside, "pwned.txt"))).toBe(false);
+    expect(fs.existsSync("/tmp/pwned.txt")).toBe(false);
+  });
+
+  it("a hardlink to a file outside the destination is refused", async () => {
+    const parent = tempDir();
+    const secret = path.join(parent, "secret.txt");
+    fs.writeFileSync(secret, "secret");
+    const dest = path.join(parent, "dest");
+    const result = await restoreTape(tarLocation([
+      { path: "h1", type: "1", linkname: "../secret.txt" },
+      { path: "h2", type: "1", linkname: secret },
+    ]), dest);
+    expect(refusedPaths(result)).toEqual(["h1", "h2"]);
+    expect(fs.readdirSync(dest)).toEqual([]);
+    expect(fs.statSync(secret).nlink).toBe(1);
+  });
+
+  it("device and FIFO entries are refused", async () => {
+    const { dest, result } = await restoreCrafted([
+      { path: "dev", type: "3" },
+      { path: "fifo", type: "6" },
+    ]);
+    expect(refusedPaths(result)).toEqual(["dev", "fifo"]);
+    expect(fs.readdirSync(dest)).toEqual([]);
+  });
+
+  it("10,000-deep nesting is refused past the depth limit; a huge PAX record stops the read", async () => {
+    const deep = Array(10_000).fill("a").join("/");
+    const { dest, result } = await restoreCrafted([{ path: "x", type: "0", content: "deep", pax: { path: deep } }]);
+    expect(result.refused[0]!.reason).toMatch(/deep|longer/);
+    expect(fs.readdirSync(dest)).toEqual([]);
+    const huge = tarLocation([{ path: "y", type: "0", content: "x", pax: { comment: "z".repeat(2 * 1024 * 1024) } }]);
+    await expect(restoreTape(huge, path.join(tempDir(), "dest"))).rejects.toThrow(/extended header/);
+  });
+});
+
+/** Root may mount a small tmpfs: a disk that fills up for real. */
+function tmpfs(sizeBytes: number): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const dir = tempDir("tartape-full-");
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", `size=${sizeBytes}`, "tmpfs", dir], { stdio: "ignore" });
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+describe("restoreTape onto a full disk", () => {
+  const disk = tmpfs(4 * 1024 * 1024);
+  afterAll(() => {
+    if (disk !== null) execFileSync("umount", [disk]);
+  });
+
+  it.runIf(disk !== null)("stops with a typed error saying so; after space is freed, the rerun resumes and completes", async () => {
+    const root = path.join(tempDir(), "ds");
+    for (let i = 0; i < 6; i++) writeFile(path.join(root, `f${i}.bin`), bytes(400 * 1024, i + 1));
+    const { location } = await uploaded(root);
+    const filler = path.join(disk!, "filler");
+    fs.writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
+    const dest = path.join(disk!, "out");
+    const failure = await restoreTape(location, dest, { rangeSize: 64 * 1024 }).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(DestinationWriteError);
+    expect((failure as Error).message).toMatch(/no space is left .* run the same command again to resume/);
+    fs.rmSync(filler);
+    const rerun = await restoreTape(location, dest, { rangeSize: 64 * 1024 });
+    expect(rerun.entriesSkipped).toBeGreaterThan(0);
+    expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+  });
+});
