@@ -9,7 +9,7 @@ import path from "node:path";
 import { FORMAT_VERSION } from "./index/schema.js";
 import { TapeIndex, type NewEntryRow } from "./index/tape-index.js";
 import { DEFAULT_EXCLUDES, INDEX_DIR_NAME, makeExcludeMatcher } from "./scan/exclude.js";
-import { scanCompact, type SkippedEntry } from "./scan/scan.js";
+import { TreeWalk, type SkippedEntry } from "./scan/scan.js";
 import { writeCommonHeader } from "./tar/common-header.js";
 import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, paddingAfter } from "./tar/header.js";
 import { mtimeSeconds } from "./tape/mtime.js";
@@ -54,18 +54,33 @@ function indexFiles(indexPath: string): Set<string> {
   return new Set(["", "-wal", "-shm", "-journal"].map((suffix) => base + suffix));
 }
 
+/**
+ * What recording leaves behind when it fails: nothing it created (the index
+ * file, SQLite's side files, the folders made for them); an index that was
+ * there before is left as the rolled-back transaction left it.
+ */
+function removeCreated(indexPath: string, existed: boolean, createdFolder: string | undefined): void {
+  if (existed) return;
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(indexPath + suffix, { force: true });
+  if (createdFolder !== undefined) fs.rmSync(createdFolder, { recursive: true, force: true });
+}
+
 export async function record(dir: string, options: RecordOptions = {}): Promise<RecordResult> {
   const excludes = [...(options.excludes ?? DEFAULT_EXCLUDES)];
   const indexPath = path.resolve(options.indexPath ?? defaultIndexPath(dir));
-  // Refuse before the scan, which can take minutes, when the answer is already known.
+  // Refuse before the walk, which can take minutes, when the answer is already known.
   // The index file exists, so opening it creates no folder and leaves the root's mtime alone.
-  if (!options.overwrite && fs.existsSync(indexPath)) TapeIndex.forRecording(indexPath, false).close();
-  // Scan before the index folder exists: creating it changes the root's mtime.
-  // Entries are kept compact (by column) until the index is written: that is most of a recording's memory.
-  const scan = scanCompact(dir, makeExcludeMatcher(excludes), { excludePaths: indexFiles(indexPath) });
-  const root = scan.root;
-  const list = scan.list;
-  const count = list.count;
+  const existed = fs.existsSync(indexPath);
+  if (!options.overwrite && existed) TapeIndex.forRecording(indexPath, false).close();
+  // The walk reads the root (its mtime, its list of children) before the index folder is
+  // created in it, then hands out entries one at a time: they go through the header
+  // encoder, the fingerprint and into the index as they come, and nothing holds them all.
+  const excludePaths = new Set<string>();
+  const walk = new TreeWalk(dir, makeExcludeMatcher(excludes), { excludePaths });
+  const createdFolder = fs.mkdirSync(path.dirname(indexPath), { recursive: true });
+  // The index's own files, now that they can be found by real path, if it is kept inside the tree.
+  const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
+  for (const file of indexFiles(indexPath)) excludePaths.add(file);
 
   const hash = createHash("sha256").update(`${FORMAT_VERSION}\n`);
   // Headers are hashed 64 KiB at a time: a hash update per 512-byte header costs more than hashing it.
@@ -77,67 +92,56 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
     hash.update(toHash.subarray(0, toHashLength));
     toHashLength = 0;
   };
-  /** Where each entry's content starts: its header is what comes before, from the previous entry's end. */
-  const dataOffsets = new Float64Array(count);
   let offset = 0;
-  for (let i = 0; i < count; i++) {
-    const size = list.sizes[i] as number;
-    const fields = {
-      arcPath: list.arcPath(i),
-      kind: list.kind(i),
-      size,
-      mtimeSeconds: mtimeSeconds(list.mtimesNs[i] as bigint),
-      mode: list.modes[i] as number,
-      linkTarget: list.linkTargets.get(i) ?? null,
-    };
-    // The fingerprint covers every header byte, so any change to a header changes it.
-    makeRoom(BLOCK_SIZE);
-    let headerLength = BLOCK_SIZE;
-    // The common one-block header is written straight into the hashing buffer; any other is encoded apart.
-    if (writeCommonHeader(toHash, toHashLength, fields)) {
-      toHashLength += BLOCK_SIZE;
-    } else {
-      const header = encodeHeader(fields);
-      headerLength = header.length;
-      makeRoom(header.length);
-      if (header.length > toHash.length) hash.update(header);
-      else toHashLength += header.copy(toHash, toHashLength);
-    }
-    dataOffsets[i] = offset + headerLength;
-    offset += headerLength + size + paddingAfter(size);
-  }
-  const totalSize = offset + FOOTER_SIZE;
-  const fingerprint = hash.update(toHash.subarray(0, toHashLength)).digest("hex");
+  let count = 0;
 
-  /** The index rows, made one at a time as they are written. */
+  /** The index rows, laid out and fingerprinted one at a time as the walk hands them out. */
   function* rows(): Generator<NewEntryRow> {
-    let start = 0;
-    for (let i = 0; i < count; i++) {
-      const size = list.sizes[i] as number;
-      const dataOffset = dataOffsets[i] as number;
-      const endOffset = dataOffset + size + paddingAfter(size);
-      const arcPath = list.arcPath(i);
-      yield {
-        arcPath,
-        realPath: list.realPath(i, arcPath),
-        kind: list.kind(i),
-        size,
-        mtimeNs: list.mtimesNs[i] as bigint,
-        mode: list.modes[i] as number,
-        linkTarget: list.linkTargets.get(i) ?? null,
-        startOffset: start,
-        dataOffset,
-        endOffset,
+    for (const entry of walk) {
+      const fields = {
+        arcPath: entry.arcPath,
+        kind: entry.kind,
+        size: entry.size,
+        mtimeSeconds: mtimeSeconds(entry.mtimeNs),
+        mode: entry.mode,
+        linkTarget: entry.linkTarget,
       };
-      start = endOffset;
+      // The fingerprint covers every header byte, so any change to a header changes it.
+      makeRoom(BLOCK_SIZE);
+      let headerLength = BLOCK_SIZE;
+      // The common one-block header is written straight into the hashing buffer; any other is encoded apart.
+      if (writeCommonHeader(toHash, toHashLength, fields)) {
+        toHashLength += BLOCK_SIZE;
+      } else {
+        const header = encodeHeader(fields);
+        headerLength = header.length;
+        makeRoom(header.length);
+        if (header.length > toHash.length) hash.update(header);
+        else toHashLength += header.copy(toHash, toHashLength);
+      }
+      const startOffset = offset;
+      const dataOffset = offset + headerLength;
+      offset = dataOffset + entry.size + paddingAfter(entry.size);
+      count++;
+      const row = entry as NewEntryRow; // the walk's entry is this row's alone: completed in place, not copied
+      row.startOffset = startOffset;
+      row.dataOffset = dataOffset;
+      row.endOffset = offset;
+      yield row;
     }
   }
 
-  const index = TapeIndex.forRecording(indexPath, options.overwrite ?? false);
+  let fingerprint = "";
   try {
-    index.writeRecording(rows(), { fingerprint, totalSize, entryCount: count, createdAt: new Date().toISOString(), root, excludes });
-  } finally {
+    index.writeRecording(rows(), () => {
+      fingerprint = hash.update(toHash.subarray(0, toHashLength)).digest("hex");
+      return { fingerprint, totalSize: offset + FOOTER_SIZE, entryCount: count, createdAt: new Date().toISOString(), root: walk.root, excludes };
+    });
+  } catch (err) {
     index.close();
+    removeCreated(indexPath, existed, createdFolder);
+    throw err;
   }
-  return { indexPath, fingerprint, totalSize, entryCount: count, skipped: scan.skipped, excluded: scan.excluded };
+  index.close();
+  return { indexPath, fingerprint, totalSize: offset + FOOTER_SIZE, entryCount: count, skipped: walk.skipped, excluded: walk.excluded };
 }

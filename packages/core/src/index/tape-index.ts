@@ -17,6 +17,9 @@ export interface TapeMeta {
   readonly excludes: readonly string[];
 }
 
+/** The metadata of a recording, as `writeRecording` takes it. */
+export type RecordingMeta = Omit<TapeMeta, "formatVersion">;
+
 /** A scanned entry laid out on the tape. */
 export interface NewEntryRow extends ScannedEntry {
   startOffset: number;
@@ -205,8 +208,13 @@ export class TapeIndex {
     };
   }
 
-  /** Replaces the recorded entries and metadata in one transaction; upload state is kept. */
-  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">): void {
+  /**
+   * Replaces the recorded entries and metadata in one transaction; upload state
+   * is kept. `rows` are written as they come (never all held); `meta` may be a
+   * function, called once they are all written, for facts known only then
+   * (the fingerprint, the total size). Anything thrown rolls it all back.
+   */
+  writeRecording(rows: Iterable<NewEntryRow>, meta: RecordingMeta | (() => RecordingMeta)): void {
     // Rows go in INSERT_BATCH at a time, one statement each: a call into SQLite per row
     // costs more than the row (about half the time for 100,000 entries).
     const columns = "INSERT INTO entries (id, arc_path, real_path, kind, size, mtime_ns, mode, link_target, start_offset, data_offset, end_offset) VALUES ";
@@ -237,13 +245,14 @@ export class TapeIndex {
         }
       }
       for (let i = 0; i < k; i += 11) insertOne.run(values.slice(i, i + 11));
+      const m = typeof meta === "function" ? meta() : meta;
       setMeta.run("format_version", FORMAT_VERSION);
-      setMeta.run("fingerprint", meta.fingerprint);
-      setMeta.run("total_size", String(meta.totalSize));
-      setMeta.run("entry_count", String(meta.entryCount));
-      setMeta.run("created_at", meta.createdAt);
-      setMeta.run("root", meta.root);
-      setMeta.run("excludes", JSON.stringify(meta.excludes));
+      setMeta.run("fingerprint", m.fingerprint);
+      setMeta.run("total_size", String(m.totalSize));
+      setMeta.run("entry_count", String(m.entryCount));
+      setMeta.run("created_at", m.createdAt);
+      setMeta.run("root", m.root);
+      setMeta.run("excludes", JSON.stringify(m.excludes));
     })();
   }
 
