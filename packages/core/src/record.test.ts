@@ -259,6 +259,18 @@ describe("record: the index", () => {
     expect(fs.existsSync(path.join(ds, ".tartape"))).toBe(false);
   });
 
+  it("a recording over an index that fails leaves the earlier recording as it was", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    const first = await record(ds);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${ds}/`), Buffer.from([0x80, 0x81])]), "x");
+    await expect(record(ds, { overwrite: true })).rejects.toBeInstanceOf(UnsupportedNameError);
+    const tape = openTape(ds);
+    expect(tape.fingerprint).toBe(first.fingerprint);
+    expect([...tape.entries()].map((e) => e.arcPath)).toEqual(["ds", "ds/f"]);
+    tape.close();
+  });
+
   it("the exclude list in force is stored", async () => {
     const ds = path.join(tempDir(), "ds");
     writeFile(path.join(ds, "a.log"), "x");
