@@ -66,7 +66,7 @@ async function contentDifference(index: TapeIndex, entry: TapeEntry): Promise<Di
     return { path: entry.realPath, kind: entry.kind, change: e.change ?? "content", expected: "readable", actual: e.message };
   }
   const md5 = hash.digest("hex");
-  if (entry.md5 === null) index.setMd5(entry.index, md5);
+  if (entry.md5 === null) index.setMd5(entry, md5);
   else if (entry.md5 !== md5) return { path: entry.realPath, kind: entry.kind, change: "content", expected: `md5 ${entry.md5}`, actual: `md5 ${md5}` };
   return null;
 }
