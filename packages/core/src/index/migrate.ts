@@ -1,10 +1,10 @@
 /**
  * Converts an index whose entries table is of version 1 (every real path
- * stored whole, kind as text, three offsets and an index on the end) to the
- * current one, in place and in one transaction, when it is opened: the tape,
- * its fingerprint and the upload state in the index stay as they were, so an
- * upload begun before resumes after. Takes a few seconds on a million entries,
- * once.
+ * stored whole, kind as text, three offsets and an index on the end, MD5s as
+ * hex text) to the current one, in place and in one transaction, when it is
+ * opened: the tape, its fingerprint and the upload state in the index stay as
+ * they were, so an upload begun before resumes after. Takes a few seconds on
+ * a million entries, once.
  */
 import type Database from "better-sqlite3";
 import { INDEX_VERSION, KIND_CODES } from "./schema.js";
@@ -33,7 +33,7 @@ export function migrateIndex(db: Database.Database, createEntries: string): void
          SELECT end_offset, id, substr(arc_path, length(?) + 1),
                 CASE kind WHEN 'file' THEN ${KIND_CODES.file} WHEN 'dir' THEN ${KIND_CODES.dir} ELSE ${KIND_CODES.symlink} END,
                 size, mtime_ns, mode, link_target,
-                CASE WHEN data_offset - start_offset = 512 THEN NULL ELSE data_offset - start_offset END, md5
+                CASE WHEN data_offset - start_offset = 512 THEN NULL ELSE data_offset - start_offset END, unhex(md5)
          FROM entries_v1 ORDER BY id`,
       ).run(root.arc_path);
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('root_arc', ?)").run(root.arc_path);

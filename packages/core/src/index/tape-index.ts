@@ -76,7 +76,8 @@ interface EntryRowDb {
   mode: number;
   link_target: string | null;
   header_size: number | null;
-  md5: string | null;
+  /** The 16 bytes of the MD5 (half the room of its hex text). */
+  md5: Buffer | null;
 }
 
 /**
@@ -109,7 +110,7 @@ function toEntry(row: EntryRowDb, prefixes: PathPrefixes): TapeEntry {
     startOffset: dataOffset - (row.header_size ?? BLOCK),
     dataOffset,
     endOffset: row.end_offset,
-    md5: row.md5,
+    md5: row.md5 === null ? null : row.md5.toString("hex"),
   };
 }
 
@@ -348,9 +349,16 @@ export class TapeIndex {
   setMd5(entry: TapeEntry | number, md5: string): void {
     const endOffset = typeof entry === "number" ? this.entry(entry)?.endOffset : entry.endOffset;
     if (endOffset === undefined) return;
-    (this._setMd5 ??= this.db.prepare("UPDATE entries SET md5 = ? WHERE end_offset = ?")).run(md5, endOffset);
+    (this._setMd5 ??= this.db.prepare("UPDATE entries SET md5 = ? WHERE end_offset = ?")).run(Buffer.from(md5, "hex"), endOffset);
   }
   private _setMd5: Database.Statement | undefined;
+
+  /** Keeps the MD5s of many entries' contents in one transaction (one per call, not one per entry). */
+  setMd5s(items: Iterable<readonly [TapeEntry, string]>): void {
+    this.db.transaction(() => {
+      for (const [entry, md5] of items) this.setMd5(entry, md5);
+    })();
+  }
 
   // ---- upload state ----
 
