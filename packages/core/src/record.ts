@@ -136,7 +136,7 @@ export async function record(dir: string, options: RecordOptions = {}): Promise<
     index.writeRecording(rows(), () => {
       fingerprint = hash.update(toHash.subarray(0, toHashLength)).digest("hex");
       return { fingerprint, totalSize: offset + FOOTER_SIZE, entryCount: count, createdAt: new Date().toISOString(), root: walk.root, excludes };
-    });
+    }, { background: true });
   } catch (err) {
     index.close();
     removeCreated(indexPath, existed, createdFolder);

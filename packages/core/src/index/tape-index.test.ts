@@ -221,3 +221,41 @@ describe("TapeIndex: an index of version 1", () => {
     expect(() => TapeIndex.open(p)).toThrow(/index version 3.*Record the tape again/);
   });
 });
+
+describe("TapeIndex: writing a recording on a worker thread", () => {
+  it("stores the same rows and metadata as writing on this thread", () => {
+    const list = rows(5000);
+    const total = (list.at(-1) as NewEntryRow).endOffset + 1024;
+    const read = (background: boolean) => {
+      const index = TapeIndex.forRecording(path.join(tempDir(), "i.db"), false);
+      index.writeRecording(list, () => ({ ...meta, totalSize: total, entryCount: list.length }), { background });
+      const got = { meta: index.meta(), entries: [...index.entriesInRange(0, total)] };
+      index.close();
+      return got;
+    };
+    const here = read(false);
+    expect(here.entries).toHaveLength(5000);
+    expect(read(true)).toEqual(here);
+  });
+
+  it("what the database refuses is thrown, and nothing of the recording is kept", () => {
+    const { index } = recorded(10);
+    const broken = rows(3000);
+    (broken[2000] as NewEntryRow).endOffset = (broken[1999] as NewEntryRow).endOffset; // two entries cannot end at the same byte
+    expect(() => index.writeRecording(broken, { ...meta, totalSize: 1, entryCount: 3000 }, { background: true })).toThrow(/UNIQUE constraint failed: entries.end_offset/);
+    expect([...index.entriesInRange(0, 1e9)]).toHaveLength(10);
+    expect(index.meta().entryCount).toBe(10);
+    index.close();
+  });
+
+  it("what the rows throw rolls the recording back", () => {
+    const { index } = recorded(10);
+    function* failing(): Generator<NewEntryRow> {
+      yield* rows(5000);
+      throw new Error("the walk failed");
+    }
+    expect(() => index.writeRecording(failing(), { ...meta, totalSize: 1, entryCount: 5000 }, { background: true })).toThrow("the walk failed");
+    expect([...index.entriesInRange(0, 1e9)]).toHaveLength(10);
+    index.close();
+  });
+});

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { IndexExistsError, IndexIncompatibleError, IndexNotFoundError } from "../errors.js";
 import type { EntryKind, TapeEntry } from "../types.js";
 import type { ScannedEntry } from "../scan/scan.js";
+import { BackgroundEntryWriter, ROWS_PER_STATEMENT } from "./background-writer.js";
 import { migrateIndex } from "./migrate.js";
 import { ENTRIES_TABLE, FORMAT_VERSION, INDEX_VERSION, KIND_CODES, SCHEMA } from "./schema.js";
 
@@ -118,8 +119,54 @@ const BLOCK = 512;
 
 const now = () => new Date().toISOString();
 
-/** Entry rows per INSERT statement when recording (10 values each, well under SQLite's 32,766 variables). */
+/** Entry rows per INSERT statement when recording (9 values each, well under SQLite's 32,766 variables). */
 const INSERT_BATCH = 64;
+
+const INSERT_ENTRIES = "INSERT INTO entries (end_offset, id, path, kind, size, mtime_ns, mode, link_target, header_size) VALUES ";
+/** Values of one row in INSERT_ENTRIES. */
+const ENTRY_VALUES = 9;
+const rowPlaceholders = (n: number) => Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+
+/**
+ * Turns rows, in tape order, into the values of INSERT_ENTRIES: written into
+ * `values` from `k`; returns the index after them. Every archive path starts
+ * with the root's (entry 0's), kept once in meta rather than in every row.
+ */
+function rowEncoder(): ((r: NewEntryRow, values: unknown[], k: number) => number) & { rootArc: () => string } {
+  let rootArc = "";
+  let id = 0;
+  const encode = (r: NewEntryRow, values: unknown[], k: number): number => {
+    if (id === 0) rootArc = r.arcPath;
+    else if (!r.arcPath.startsWith(rootArc)) throw new Error(`${r.arcPath} is not under the first entry, ${rootArc}`);
+    const headerSize = r.dataOffset - r.startOffset;
+    values[k++] = r.endOffset;
+    values[k++] = id++;
+    values[k++] = r.arcPath.slice(rootArc.length);
+    values[k++] = KIND_CODES[r.kind];
+    values[k++] = r.size;
+    values[k++] = r.mtimeNs;
+    values[k++] = r.mode;
+    values[k++] = r.linkTarget;
+    values[k++] = headerSize === BLOCK ? null : headerSize;
+    return k;
+  };
+  return Object.assign(encode, { rootArc: () => rootArc });
+}
+
+/** The meta table's rows for a recording. */
+function metaRows(m: RecordingMeta, rootArc: string): Array<[string, string]> {
+  return [
+    ["format_version", FORMAT_VERSION],
+    ["index_version", INDEX_VERSION],
+    ["root_arc", rootArc],
+    ["fingerprint", m.fingerprint],
+    ["total_size", String(m.totalSize)],
+    ["entry_count", String(m.entryCount)],
+    ["created_at", m.createdAt],
+    ["root", m.root],
+    ["excludes", JSON.stringify(m.excludes)],
+  ];
+}
 
 export class TapeIndex {
   readonly path: string;
@@ -217,53 +264,53 @@ export class TapeIndex {
    * is kept. `rows` are written as they come (never all held); `meta` may be a
    * function, called once they are all written, for facts known only then
    * (the fingerprint, the total size). Anything thrown rolls it all back.
+   * With `background`, the rows are written by a worker thread while the
+   * caller goes on producing them (what a recording does).
    */
-  writeRecording(rows: Iterable<NewEntryRow>, meta: RecordingMeta | (() => RecordingMeta)): void {
+  writeRecording(rows: Iterable<NewEntryRow>, meta: RecordingMeta | (() => RecordingMeta), options: { background?: boolean } = {}): void {
+    const getMeta = () => (typeof meta === "function" ? meta() : meta);
+    if (options.background) this.writeInBackground(rows, getMeta);
+    else this.writeHere(rows, getMeta);
+    this.readPrefixes();
+  }
+
+  private writeHere(rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta): void {
     // Rows go in INSERT_BATCH at a time, one statement each: a call into SQLite per row
     // costs more than the row (about half the time for 100,000 entries).
-    const columns = "INSERT INTO entries (end_offset, id, path, kind, size, mtime_ns, mode, link_target, header_size) VALUES ";
-    const placeholders = (n: number) => Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
-    const insertOne = this.db.prepare(columns + placeholders(1));
-    const insertBatch = this.db.prepare(columns + placeholders(INSERT_BATCH));
+    const insertOne = this.db.prepare(INSERT_ENTRIES + rowPlaceholders(1));
+    const insertBatch = this.db.prepare(INSERT_ENTRIES + rowPlaceholders(INSERT_BATCH));
     const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     this.db.transaction(() => {
       this.db.exec("DELETE FROM entries; DELETE FROM meta;");
-      const values: unknown[] = new Array(INSERT_BATCH * 9);
-      // Every archive path starts with the root's (entry 0's), kept once in meta rather than in every row.
-      let rootArc = "";
-      let id = 0;
+      const values: unknown[] = new Array(INSERT_BATCH * ENTRY_VALUES);
+      const encode = rowEncoder();
       let k = 0;
       for (const r of rows) {
-        if (id === 0) rootArc = r.arcPath;
-        else if (!r.arcPath.startsWith(rootArc)) throw new Error(`${r.arcPath} is not under the first entry, ${rootArc}`);
-        const headerSize = r.dataOffset - r.startOffset;
-        values[k++] = r.endOffset;
-        values[k++] = id++;
-        values[k++] = r.arcPath.slice(rootArc.length);
-        values[k++] = KIND_CODES[r.kind];
-        values[k++] = r.size;
-        values[k++] = r.mtimeNs;
-        values[k++] = r.mode;
-        values[k++] = r.linkTarget;
-        values[k++] = headerSize === BLOCK ? null : headerSize;
+        k = encode(r, values, k);
         if (k === values.length) {
           insertBatch.run(values);
           k = 0;
         }
       }
-      for (let i = 0; i < k; i += 9) insertOne.run(values.slice(i, i + 9));
-      const m = typeof meta === "function" ? meta() : meta;
-      setMeta.run("format_version", FORMAT_VERSION);
-      setMeta.run("index_version", INDEX_VERSION);
-      setMeta.run("root_arc", rootArc);
-      setMeta.run("fingerprint", m.fingerprint);
-      setMeta.run("total_size", String(m.totalSize));
-      setMeta.run("entry_count", String(m.entryCount));
-      setMeta.run("created_at", m.createdAt);
-      setMeta.run("root", m.root);
-      setMeta.run("excludes", JSON.stringify(m.excludes));
+      for (let i = 0; i < k; i += ENTRY_VALUES) insertOne.run(values.slice(i, i + ENTRY_VALUES));
+      for (const [key, value] of metaRows(getMeta(), encode.rootArc())) setMeta.run(key, value);
     })();
-    this.readPrefixes();
+  }
+
+  private writeInBackground(rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta): void {
+    const writer = new BackgroundEntryWriter(this.path, ENTRY_VALUES, INSERT_ENTRIES + rowPlaceholders(ROWS_PER_STATEMENT), INSERT_ENTRIES + rowPlaceholders(1));
+    const encode = rowEncoder();
+    const values: unknown[] = new Array(ENTRY_VALUES);
+    try {
+      for (const r of rows) {
+        encode(r, values, 0);
+        writer.add(values);
+      }
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    writer.finish(metaRows(getMeta(), encode.rootArc()));
   }
 
   /** The entry whose byte range holds `offset`, or undefined inside the footer. One lookup in the table's B-tree. */
