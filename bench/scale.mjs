@@ -12,8 +12,9 @@
  * --regen rebuilds). The index is recorded outside the tree, under
  * bench/.data/scale-index, so GNU tar and tartape see the same tree.
  *
- * For each tree, one run of each (the trees are large; on a shared machine,
- * run it again rather than trusting one number), in this order:
+ * For each tree, after one untimed GNU tar run that warms the page cache with
+ * every inode and file of it, one run of each (the trees are large; on a
+ * shared machine, run it again rather than trusting one number), in this order:
  *   record        tartape record <dir> --index <db>   (the index removed first)
  *   GNU tar       tar -cf - -C <parent> <name> | cat > /dev/null  (reads every file)
  *   cat           tartape cat <dir> --index <db> | cat > /dev/null
@@ -119,6 +120,9 @@ for (const size of sizes) {
   const idx = `--index ${q(db)}`;
   console.log(`\n${path.relative(repo, dir)}: ${count.toLocaleString("en-US")} entries`);
 
+  // Warm-up, not timed: every inode and file of the tree read once, so that no tool pays for a
+  // cold cache that the one before it warmed (the trees are read in turn).
+  timed(`tar -cf - -C ${q(path.dirname(dir))} ${q(path.basename(dir))}`, "| cat > /dev/null");
   // A new index each time: one recorded again over an old one keeps the old one's free pages.
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(db + suffix, { force: true });
   const rec = timed(`node ${q(CLI)} record ${q(dir)} ${idx}`, "> /dev/null");
