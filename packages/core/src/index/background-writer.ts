@@ -19,6 +19,11 @@ const WORKER_SOURCE = `
 const { workerData } = require("node:worker_threads");
 const { sqlite, indexPath, signal, port, insertMany, insertOne, columns, manyLength } = workerData;
 const counter = new Int32Array(signal);
+// Whatever ends this thread, the recording thread waiting on it must learn it.
+process.on("exit", () => {
+  Atomics.store(counter, 1, 1);
+  Atomics.notify(counter, 0);
+});
 let failure = null;
 let db = null;
 let many = null;
@@ -106,10 +111,12 @@ export class BackgroundEntryWriter {
     insertMany: string,
     insertOne: string,
   ) {
-    const signal = new SharedArrayBuffer(4);
+    // [0]: messages answered; [1]: 1 once the worker thread has ended.
+    const signal = new SharedArrayBuffer(8);
     this.counter = new Int32Array(signal);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
+    // Throws (before any thread starts) where better-sqlite3 cannot be found from here: the caller then writes on its own thread.
     const sqlite = createRequire(import.meta.url).resolve("better-sqlite3");
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -145,11 +152,15 @@ export class BackgroundEntryWriter {
     this.statements = [];
   }
 
-  /** Waits until the worker has answered `n` messages. */
+  /** Waits until the worker has answered `n` messages; throws if it ended before. */
   private waitFor(n: number): void {
     for (;;) {
       const answered = Atomics.load(this.counter, 0);
       if (answered >= n) return;
+      if (Atomics.load(this.counter, 1) === 1) {
+        this.done = true;
+        throw new WriterFailedError("the index writer thread ended before writing the recording", undefined);
+      }
       Atomics.wait(this.counter, 0, answered, 1000);
     }
   }

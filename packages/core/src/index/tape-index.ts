@@ -153,6 +153,15 @@ function rowEncoder(): ((r: NewEntryRow, values: unknown[], k: number) => number
   return Object.assign(encode, { rootArc: () => rootArc });
 }
 
+/** A writer thread for a recording into `indexPath`, or null where better-sqlite3 cannot be found from this module (a bundle that moved it). */
+function startBackgroundWriter(indexPath: string): BackgroundEntryWriter | null {
+  try {
+    return new BackgroundEntryWriter(indexPath, ENTRY_VALUES, INSERT_ENTRIES + rowPlaceholders(ROWS_PER_STATEMENT), INSERT_ENTRIES + rowPlaceholders(1));
+  } catch {
+    return null;
+  }
+}
+
 /** The meta table's rows for a recording. */
 function metaRows(m: RecordingMeta, rootArc: string): Array<[string, string]> {
   return [
@@ -269,7 +278,8 @@ export class TapeIndex {
    */
   writeRecording(rows: Iterable<NewEntryRow>, meta: RecordingMeta | (() => RecordingMeta), options: { background?: boolean } = {}): void {
     const getMeta = () => (typeof meta === "function" ? meta() : meta);
-    if (options.background) this.writeInBackground(rows, getMeta);
+    const writer = options.background ? startBackgroundWriter(this.path) : null;
+    if (writer) this.writeInBackground(writer, rows, getMeta);
     else this.writeHere(rows, getMeta);
     this.readPrefixes();
   }
@@ -297,8 +307,7 @@ export class TapeIndex {
     })();
   }
 
-  private writeInBackground(rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta): void {
-    const writer = new BackgroundEntryWriter(this.path, ENTRY_VALUES, INSERT_ENTRIES + rowPlaceholders(ROWS_PER_STATEMENT), INSERT_ENTRIES + rowPlaceholders(1));
+  private writeInBackground(writer: BackgroundEntryWriter, rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta): void {
     const encode = rowEncoder();
     const values: unknown[] = new Array(ENTRY_VALUES);
     try {
