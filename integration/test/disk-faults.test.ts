@@ -107,6 +107,24 @@ describe.skipIf(reason !== null)(`full and read-only file systems${reason ? ` (s
     expect(fs.statSync(out).size).toBe(4 * (512 + 512 * KiB) + 512 + 1024);
   });
 
+  it("the index's disk too small for a recording (rows written by the writer thread): DISK_FULL naming the index, nothing left behind; with room it records", async () => {
+    const dir = scratch.dir("record-full");
+    // 10,000 entries: about 500 KB of index rows, for a 256 KiB file system.
+    for (let d = 0; d < 40; d++) {
+      const sub = path.join(dir, `d${d}`);
+      fs.mkdirSync(sub, { recursive: true });
+      for (let f = 0; f < 250; f++) fs.writeFileSync(path.join(sub, `a-file-with-a-longish-name-${f}`), "");
+    }
+    const indexFs = smallFs(256 * KiB);
+    const indexPath = path.join(indexFs.dir, "tape", "index.db");
+    const full = await runCli(["record", dir, "--index", indexPath]);
+    expectOneLine(full, 1, new RegExp(`^tartape: No space left on the device holding ${indexPath} \\(the index\\)\\.`));
+    expect(fs.readdirSync(indexFs.dir), "the folder the recording created is removed").toEqual([]);
+    indexFs.resize(4 * MiB);
+    const recorded = await runCli(["record", dir, "--index", indexPath]);
+    expect(recorded.code, recorded.stderr).toBe(0);
+  });
+
   it("a read-only source: INDEX_UNWRITABLE suggests --index, and with it the upload completes", async () => {
     const sourceFs = smallFs(4 * MiB);
     const dir = path.join(sourceFs.dir, "data");

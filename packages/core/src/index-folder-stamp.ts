@@ -17,7 +17,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { ScanList } from "./scan/scan.js";
+import type { ScannedEntry } from "./scan/scan.js";
 
 /** The meta key the stamp is kept under (a JSON FolderStamp). */
 export const FOLDER_STAMP_META = "index_folder_stamp";
@@ -67,17 +67,17 @@ export function parseStamp(json: string | undefined): FolderStamp | null {
 }
 
 /**
- * Puts the stamp's "before" mtime on the scanned directory it names, if that
- * directory is still at the "after" mtime. Returns whether it did.
+ * What puts the stamp's "before" mtime on the walked directory it names, if
+ * that directory is still at the "after" mtime: applied to each entry as the
+ * walk hands it out (a recording holds no list of entries to change afterwards).
+ * Null when the stamp's directory is not in the tree at `root`.
  */
-export function applyStamp(list: ScanList, root: string, stamp: FolderStamp): boolean {
+export function stampAdjuster(root: string, stamp: FolderStamp): ((entry: ScannedEntry) => void) | null {
   const relative = path.relative(root, stamp.dir);
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return false;
-  for (let i = 0; i < list.count; i++) {
-    if (list.kind(i) !== "dir" || list.realPath(i) !== stamp.dir) continue;
-    if (list.mtimesNs[i] !== BigInt(stamp.afterNs)) return false;
-    list.mtimesNs[i] = BigInt(stamp.beforeNs);
-    return true;
-  }
-  return false;
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return null;
+  const afterNs = BigInt(stamp.afterNs);
+  const beforeNs = BigInt(stamp.beforeNs);
+  return (entry) => {
+    if (entry.kind === "dir" && entry.mtimeNs === afterNs && entry.realPath === stamp.dir) entry.mtimeNs = beforeNs;
+  };
 }

@@ -200,6 +200,18 @@ describe("record: the index", () => {
     expect((await record(root, { overwrite: true })).fingerprint).toBe(first.fingerprint);
   });
 
+  it("an index folder made in a subdirectory the walk reaches only after making it: that directory keeps its earlier mtime, first time and again", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "a", "b", "f"), "x");
+    for (const dir of [path.join(ds, "a", "b"), path.join(ds, "a"), ds]) setMtime(dir, 1000000000);
+    const untouched = await fingerprintOf(ds, path.join(tempDir(), "elsewhere.db"));
+    // a/b is read (its mtime with it) when the walk reaches a, after a/b/.tartape was created: the
+    // lock puts a/b's mtime back (to the millisecond), the folder stamp covers what that cannot.
+    const indexPath = path.join(ds, "a", "b", ".tartape", "index.db");
+    expect((await record(ds, { indexPath })).fingerprint).toBe(untouched);
+    expect((await record(ds, { indexPath, overwrite: true })).fingerprint).toBe(untouched);
+  });
+
   it("a root changed after the index folder was made gets its new mtime on the next recording", async () => {
     const ds = path.join(tempDir(), "ds");
     writeFile(path.join(ds, "f"), "x");
@@ -310,6 +322,18 @@ describe("record: the index", () => {
     fs.writeFileSync(Buffer.concat([Buffer.from(`${ds}/`), Buffer.from([0x80, 0x81])]), "x");
     await expect(record(ds)).rejects.toBeInstanceOf(UnsupportedNameError);
     expect(fs.existsSync(path.join(ds, ".tartape"))).toBe(false);
+  });
+
+  it("a recording over an index that fails leaves the earlier recording as it was", async () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "f"), "x");
+    const first = await record(ds);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${ds}/`), Buffer.from([0x80, 0x81])]), "x");
+    await expect(record(ds, { overwrite: true })).rejects.toBeInstanceOf(UnsupportedNameError);
+    const tape = openTape(ds);
+    expect(tape.fingerprint).toBe(first.fingerprint);
+    expect([...tape.entries()].map((e) => e.arcPath)).toEqual(["ds", "ds/f"]);
+    tape.close();
   });
 
   it("the exclude list in force is stored", async () => {

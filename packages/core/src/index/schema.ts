@@ -1,13 +1,53 @@
 /**
- * The SQLite schema of `.tartape/index.db`. Entries are stored in tape order
- * with their byte ranges; `entries_by_end` makes "which entry holds byte N" a
- * B-tree lookup. Upload state lives beside them, keyed by target id.
+ * The SQLite schema of `.tartape/index.db`. Entries are stored in tape order,
+ * keyed by where each ends on the tape, so "which entry holds byte N" is one
+ * lookup in the table's own B-tree (no index beside it). Upload state lives
+ * beside them, keyed by target id.
  *
  * Tables added later are created on open by CREATE TABLE IF NOT EXISTS, so
- * FORMAT_VERSION changes only when existing tables change: an index of an
- * earlier version gains the new tables empty, and an earlier version ignores them.
+ * versions change only when existing tables change: an index of an earlier
+ * version gains the new tables empty, and an earlier version ignores them.
+ */
+
+/**
+ * The version of the tape format: it is hashed into every fingerprint, so it
+ * changes only when the bytes of a tape do (stored as meta `format_version`).
  */
 export const FORMAT_VERSION = "tartape-ts/1";
+
+/**
+ * The version of the entries table (meta `index_version`; absent in version 1,
+ * whose indexes `migrateIndex` converts when they are opened).
+ * 2: the archive path stored once, after the root's name (version 1 also kept
+ * each real path whole), kind as a number, one offset (the end, as the rowid)
+ * from which the others follow, no separate index, the MD5 as 16 bytes
+ * (not 32 hex digits): 110-120 bytes an entry became about 50.
+ */
+export const INDEX_VERSION = "2";
+
+/** Entry kinds as stored in `entries.kind`. */
+export const KIND_CODES = { file: 0, dir: 1, symlink: 2 } as const;
+
+/** The entries table as the current version makes it. */
+export const ENTRIES_TABLE = `
+-- end_offset is the rowid: the byte just after the entry's padding. Entries never share one
+-- (each has a header), and they increase with id, so it is also the tape order.
+-- path: the archive path after the root's name ("" for the root, "/a/b" below it); the real path is
+-- the root's followed by it. data_offset = end_offset - size rounded up to 512 (0 for a directory or
+-- a link); start_offset = data_offset - header_size, NULL for the one-block header of almost every entry.
+CREATE TABLE IF NOT EXISTS entries (
+  end_offset   INTEGER PRIMARY KEY,
+  id           INTEGER NOT NULL,
+  path         TEXT NOT NULL,
+  kind         INTEGER NOT NULL CHECK (kind IN (0, 1, 2)),
+  size         INTEGER NOT NULL,
+  mtime_ns     INTEGER NOT NULL,
+  mode         INTEGER NOT NULL,
+  link_target  TEXT,
+  header_size  INTEGER,
+  md5          BLOB
+) STRICT;
+`;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -15,22 +55,7 @@ CREATE TABLE IF NOT EXISTS meta (
   value TEXT NOT NULL
 ) STRICT;
 
-CREATE TABLE IF NOT EXISTS entries (
-  id           INTEGER PRIMARY KEY,
-  arc_path     TEXT NOT NULL,
-  real_path    TEXT NOT NULL,
-  kind         TEXT NOT NULL CHECK (kind IN ('file', 'dir', 'symlink')),
-  size         INTEGER NOT NULL,
-  mtime_ns     INTEGER NOT NULL,
-  mode         INTEGER NOT NULL,
-  link_target  TEXT,
-  start_offset INTEGER NOT NULL,
-  data_offset  INTEGER NOT NULL,
-  end_offset   INTEGER NOT NULL,
-  md5          TEXT
-) STRICT;
-CREATE UNIQUE INDEX IF NOT EXISTS entries_by_end ON entries (end_offset);
-
+${ENTRIES_TABLE}
 CREATE TABLE IF NOT EXISTS uploads (
   target_id    TEXT PRIMARY KEY,
   fingerprint  TEXT NOT NULL,

@@ -5,7 +5,9 @@ import Database from "better-sqlite3";
 import { IndexExistsError, IndexIncompatibleError, IndexNotFoundError } from "../errors.js";
 import type { EntryKind, TapeEntry } from "../types.js";
 import type { ScannedEntry } from "../scan/scan.js";
-import { FORMAT_VERSION, SCHEMA } from "./schema.js";
+import { BackgroundEntryWriter, ROWS_PER_STATEMENT } from "./background-writer.js";
+import { migrateIndex } from "./migrate.js";
+import { ENTRIES_TABLE, FORMAT_VERSION, INDEX_VERSION, KIND_CODES, SCHEMA } from "./schema.js";
 
 export interface TapeMeta {
   readonly formatVersion: string;
@@ -16,6 +18,9 @@ export interface TapeMeta {
   readonly root: string;
   readonly excludes: readonly string[];
 }
+
+/** The metadata of a recording, as `writeRecording` takes it. */
+export type RecordingMeta = Omit<TapeMeta, "formatVersion">;
 
 /** A scanned entry laid out on the tape. */
 export interface NewEntryRow extends ScannedEntry {
@@ -67,20 +72,19 @@ export interface PartRecord {
 }
 
 interface EntryRowDb {
+  end_offset: number;
   id: number;
-  arc_path: string;
-  real_path: string;
-  kind: EntryKind;
+  path: string;
+  kind: 0 | 1 | 2;
   size: number;
   /** mtime_ns in two exact parts (whole seconds toward zero, and the rest), so no column needs a BigInt. */
   mtime_s: number;
   mtime_rest: number;
   mode: number;
   link_target: string | null;
-  start_offset: number;
-  data_offset: number;
-  end_offset: number;
-  md5: string | null;
+  header_size: number | null;
+  /** The 16 bytes of the MD5 (half the room of its hex text). */
+  md5: Buffer | null;
 }
 
 /**
@@ -89,48 +93,101 @@ interface EntryRowDb {
  * costs more than the rest of a row; every other integer is below 2^53.
  */
 const ENTRY_COLUMNS =
-  "id, arc_path, real_path, kind, size, mtime_ns / 1000000000 AS mtime_s, mtime_ns % 1000000000 AS mtime_rest, mode, link_target, start_offset, data_offset, end_offset, md5";
+  "end_offset, id, path, kind, size, mtime_ns / 1000000000 AS mtime_s, mtime_ns % 1000000000 AS mtime_rest, mode, link_target, header_size, md5";
 
-/** Maps a recorded real path onto where the directory is now. */
-type Relocation = (recordedPath: string) => string;
+const KINDS: readonly EntryKind[] = ["file", "dir", "symlink"];
 
-/**
- * The real paths of a directory recorded at `from` and found at `to` (moved,
- * or mounted elsewhere): the same files, the same tape, other real paths.
- */
-function relocation(from: string, to: string): Relocation {
-  const fromPrefix = from.endsWith("/") ? from : `${from}/`;
-  const toPrefix = to.endsWith("/") ? to : `${to}/`;
-  return (recorded) => (recorded === from ? to : recorded.startsWith(fromPrefix) ? toPrefix + recorded.slice(fromPrefix.length) : recorded);
+/** Where an entry's paths start: the root's archive path, and its real path ("" for "/", whose children are "/name"). */
+interface PathPrefixes {
+  readonly arc: string;
+  readonly real: string;
 }
 
-function toEntry(row: EntryRowDb, relocate: Relocation | null): TapeEntry {
+function toEntry(row: EntryRowDb, prefixes: PathPrefixes): TapeEntry {
+  const dataOffset = row.end_offset - Math.ceil(row.size / BLOCK) * BLOCK;
   return {
     index: row.id,
-    arcPath: row.arc_path,
-    realPath: relocate ? relocate(row.real_path) : row.real_path,
-    kind: row.kind,
+    arcPath: prefixes.arc + row.path,
+    realPath: prefixes.real + row.path || "/",
+    kind: KINDS[row.kind] as EntryKind,
     size: row.size,
     mtimeNs: BigInt(row.mtime_s) * 1_000_000_000n + BigInt(row.mtime_rest),
     mode: row.mode,
     linkTarget: row.link_target,
-    startOffset: row.start_offset,
-    dataOffset: row.data_offset,
+    startOffset: dataOffset - (row.header_size ?? BLOCK),
+    dataOffset,
     endOffset: row.end_offset,
-    md5: row.md5,
+    md5: row.md5 === null ? null : row.md5.toString("hex"),
   };
 }
 
+const BLOCK = 512;
+
 const now = () => new Date().toISOString();
 
-/** Entry rows per INSERT statement when recording (11 values each, well under SQLite's 32,766 variables). */
+/** Entry rows per INSERT statement when recording (9 values each, well under SQLite's 32,766 variables). */
 const INSERT_BATCH = 64;
+
+const INSERT_ENTRIES = "INSERT INTO entries (end_offset, id, path, kind, size, mtime_ns, mode, link_target, header_size) VALUES ";
+/** Values of one row in INSERT_ENTRIES. */
+const ENTRY_VALUES = 9;
+const rowPlaceholders = (n: number) => Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+
+/**
+ * Turns rows, in tape order, into the values of INSERT_ENTRIES: written into
+ * `values` from `k`; returns the index after them. Every archive path starts
+ * with the root's (entry 0's), kept once in meta rather than in every row.
+ */
+function rowEncoder(): ((r: NewEntryRow, values: unknown[], k: number) => number) & { rootArc: () => string } {
+  let rootArc = "";
+  let id = 0;
+  const encode = (r: NewEntryRow, values: unknown[], k: number): number => {
+    if (id === 0) rootArc = r.arcPath;
+    else if (!r.arcPath.startsWith(rootArc)) throw new Error(`${r.arcPath} is not under the first entry, ${rootArc}`);
+    const headerSize = r.dataOffset - r.startOffset;
+    values[k++] = r.endOffset;
+    values[k++] = id++;
+    values[k++] = r.arcPath.slice(rootArc.length);
+    values[k++] = KIND_CODES[r.kind];
+    values[k++] = r.size;
+    values[k++] = r.mtimeNs;
+    values[k++] = r.mode;
+    values[k++] = r.linkTarget;
+    values[k++] = headerSize === BLOCK ? null : headerSize;
+    return k;
+  };
+  return Object.assign(encode, { rootArc: () => rootArc });
+}
+
+/** A writer thread for a recording into `indexPath`, or null where better-sqlite3 cannot be found from this module (a bundle that moved it). */
+function startBackgroundWriter(indexPath: string): BackgroundEntryWriter | null {
+  try {
+    return new BackgroundEntryWriter(indexPath, ENTRY_VALUES, INSERT_ENTRIES + rowPlaceholders(ROWS_PER_STATEMENT), INSERT_ENTRIES + rowPlaceholders(1));
+  } catch {
+    return null;
+  }
+}
+
+/** The meta table's rows for a recording. */
+function metaRows(m: RecordingMeta, rootArc: string): Array<[string, string]> {
+  return [
+    ["format_version", FORMAT_VERSION],
+    ["index_version", INDEX_VERSION],
+    ["root_arc", rootArc],
+    ["fingerprint", m.fingerprint],
+    ["total_size", String(m.totalSize)],
+    ["entry_count", String(m.entryCount)],
+    ["created_at", m.createdAt],
+    ["root", m.root],
+    ["excludes", JSON.stringify(m.excludes)],
+  ];
+}
 
 export class TapeIndex {
   readonly path: string;
   readonly db: Database.Database;
-  /** Set when the recorded directory is read from another place than where it was recorded. */
-  private relocate: Relocation | null = null;
+  /** Where the entries' paths start: from the recorded root, or from where it is now (`open`'s `root`). */
+  private prefixes: PathPrefixes = { arc: "", real: "" };
 
   private constructor(indexPath: string, db: Database.Database) {
     this.path = indexPath;
@@ -161,15 +218,20 @@ export class TapeIndex {
       throw new IndexNotFoundError(indexPath);
     }
     const version = index.metaValue("format_version");
-    if (version !== FORMAT_VERSION) {
+    const indexVersion = index.metaValue("index_version");
+    if (version !== FORMAT_VERSION || indexVersion !== INDEX_VERSION) {
       index.close();
-      throw new IndexIncompatibleError(indexPath, version ?? "unknown");
+      throw new IndexIncompatibleError(indexPath, `${version ?? "unknown"}, index version ${indexVersion ?? "unknown"}`);
     }
-    const recordedRoot = index.metaValue("root");
-    if (options.root !== undefined && recordedRoot !== undefined && recordedRoot !== options.root) {
-      index.relocate = relocation(recordedRoot, options.root);
-    }
+    index.readPrefixes(options.root);
     return index;
+  }
+
+  /** Where the entries' paths start, from the metadata; `root`: where the recorded directory is now. */
+  private readPrefixes(root?: string): void {
+    const recordedRoot = this.metaValue("root") ?? "";
+    const realRoot = root ?? recordedRoot;
+    this.prefixes = { arc: this.metaValue("root_arc") ?? path.basename(recordedRoot), real: realRoot === "/" ? "" : realRoot };
   }
 
   private static connect(indexPath: string): Database.Database {
@@ -185,6 +247,7 @@ export class TapeIndex {
     db.pragma("cache_size = -4000");
     db.pragma("foreign_keys = ON");
     db.exec(SCHEMA);
+    migrateIndex(db, ENTRIES_TABLE);
     return db;
   }
 
@@ -223,63 +286,99 @@ export class TapeIndex {
   }
 
   /**
-   * Replaces the recorded entries and metadata in one transaction; upload state is kept.
-   * `extra`: further metadata values (e.g. the index folder stamp, index-folder-stamp.ts).
+   * Replaces the recorded entries and metadata in one transaction; upload state
+   * is kept. `rows` are written as they come (never all held); `meta` may be a
+   * function, called once they are all written, for facts known only then
+   * (the fingerprint, the total size). Anything thrown rolls it all back.
+   * With `background`, the rows are written by a worker thread while the
+   * caller goes on producing them (what a recording does). `extra`: further
+   * metadata values (e.g. the index folder stamp, index-folder-stamp.ts).
    */
-  writeRecording(rows: Iterable<NewEntryRow>, meta: Omit<TapeMeta, "formatVersion">, extra: Readonly<Record<string, string>> = {}): void {
+  writeRecording(
+    rows: Iterable<NewEntryRow>,
+    meta: RecordingMeta | (() => RecordingMeta),
+    options: { background?: boolean; extra?: Readonly<Record<string, string>> } = {},
+  ): void {
+    const extra = Object.entries(options.extra ?? {});
+    const getMeta = () => (typeof meta === "function" ? meta() : meta);
+    const writer = options.background ? startBackgroundWriter(this.path) : null;
+    if (writer) this.writeInBackground(writer, rows, getMeta, extra);
+    else this.writeHere(rows, getMeta, extra);
+    this.readPrefixes();
+  }
+
+  private writeHere(rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta, extra: ReadonlyArray<[string, string]>): void {
     // Rows go in INSERT_BATCH at a time, one statement each: a call into SQLite per row
     // costs more than the row (about half the time for 100,000 entries).
-    const columns = "INSERT INTO entries (id, arc_path, real_path, kind, size, mtime_ns, mode, link_target, start_offset, data_offset, end_offset) VALUES ";
-    const placeholders = (n: number) => Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
-    const insertOne = this.db.prepare(columns + placeholders(1));
-    const insertBatch = this.db.prepare(columns + placeholders(INSERT_BATCH));
+    const insertOne = this.db.prepare(INSERT_ENTRIES + rowPlaceholders(1));
+    const insertBatch = this.db.prepare(INSERT_ENTRIES + rowPlaceholders(INSERT_BATCH));
     const setMeta = this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
     this.db.transaction(() => {
       this.db.exec("DELETE FROM entries; DELETE FROM meta;");
-      const values: unknown[] = new Array(INSERT_BATCH * 11);
-      let id = 0;
+      const values: unknown[] = new Array(INSERT_BATCH * ENTRY_VALUES);
+      const encode = rowEncoder();
       let k = 0;
       for (const r of rows) {
-        values[k++] = id++;
-        values[k++] = r.arcPath;
-        values[k++] = r.realPath;
-        values[k++] = r.kind;
-        values[k++] = r.size;
-        values[k++] = r.mtimeNs;
-        values[k++] = r.mode;
-        values[k++] = r.linkTarget;
-        values[k++] = r.startOffset;
-        values[k++] = r.dataOffset;
-        values[k++] = r.endOffset;
+        k = encode(r, values, k);
         if (k === values.length) {
           insertBatch.run(values);
           k = 0;
         }
       }
-      for (let i = 0; i < k; i += 11) insertOne.run(values.slice(i, i + 11));
-      setMeta.run("format_version", FORMAT_VERSION);
-      setMeta.run("fingerprint", meta.fingerprint);
-      setMeta.run("total_size", String(meta.totalSize));
-      setMeta.run("entry_count", String(meta.entryCount));
-      setMeta.run("created_at", meta.createdAt);
-      setMeta.run("root", meta.root);
-      setMeta.run("excludes", JSON.stringify(meta.excludes));
-      for (const [key, value] of Object.entries(extra)) setMeta.run(key, value);
+      for (let i = 0; i < k; i += ENTRY_VALUES) insertOne.run(values.slice(i, i + ENTRY_VALUES));
+      for (const [key, value] of [...metaRows(getMeta(), encode.rootArc()), ...extra]) setMeta.run(key, value);
     })();
   }
 
-  /** The entry whose byte range holds `offset`, or undefined inside the footer. A B-tree lookup. */
+  private writeInBackground(writer: BackgroundEntryWriter, rows: Iterable<NewEntryRow>, getMeta: () => RecordingMeta, extra: ReadonlyArray<[string, string]>): void {
+    const encode = rowEncoder();
+    const values: unknown[] = new Array(ENTRY_VALUES);
+    try {
+      for (const r of rows) {
+        encode(r, values, 0);
+        writer.add(values);
+      }
+    } catch (err) {
+      writer.abort();
+      throw err;
+    }
+    writer.finish([...metaRows(getMeta(), encode.rootArc()), ...extra]);
+  }
+
+  /** The entry whose byte range holds `offset`, or undefined inside the footer. One lookup in the table's B-tree. */
   entryAt(offset: number): TapeEntry | undefined {
     this._entryAt ??= this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE end_offset > ? ORDER BY end_offset LIMIT 1`);
     const row = this._entryAt.get(offset) as EntryRowDb | undefined;
-    return row ? toEntry(row, this.relocate) : undefined;
+    return row ? toEntry(row, this.prefixes) : undefined;
   }
   private _entryAt: Database.Statement | undefined;
 
+  /**
+   * The entry at position `index` on the tape. Rows are kept by offset, so this
+   * is a binary search over offsets (ids and offsets grow together): a few
+   * dozen lookups, for the odd caller; anything in tape order pages instead.
+   */
   entry(index: number): TapeEntry | undefined {
-    const row = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id = ?`).get(index) as EntryRowDb | undefined;
-    return row ? toEntry(row, this.relocate) : undefined;
+    if (!Number.isSafeInteger(index) || index < 0) return undefined;
+    // The first byte whose entry's position is at least `index` is the start of the one sought.
+    let low = 0;
+    let high = this.lastEnd() - 1;
+    if (high < 0) return undefined;
+    while (low < high) {
+      const at = this.entryAt(Math.floor((low + high) / 2)) as TapeEntry; // below the last end: there is one
+      if (at.index >= index) high = at.startOffset;
+      else low = at.endOffset;
+    }
+    const found = this.entryAt(low);
+    return found?.index === index ? found : undefined;
   }
+
+  /** The end offset of the last entry (0 when there is none). */
+  private lastEnd(): number {
+    this._lastEnd ??= this.db.prepare("SELECT max(end_offset) AS e FROM entries");
+    return (this._lastEnd.get() as { e: number | null }).e ?? 0;
+  }
+  private _lastEnd: Database.Statement | undefined;
 
   /**
    * Entries whose byte ranges intersect [start, end), in tape order. Fetched a
@@ -289,37 +388,56 @@ export class TapeIndex {
   *entriesInRange(start: number, end: number, pageSize = 512): Generator<TapeEntry> {
     const first = this.entryAt(start);
     if (!first || first.startOffset >= end) return;
-    // The last entry is found by the same B-tree lookup (the one holding byte end - 1, or
-    // the last entry when that byte is in the footer), so each page is a range of ids. A
-    // "start_offset < end" filter instead would make SQLite read every row after the range.
-    this._lastId ??= this.db.prepare("SELECT max(id) AS id FROM entries").safeIntegers(true);
-    const lastId = this.entryAt(end - 1)?.index ?? Number((this._lastId.get() as { id: bigint }).id);
-    this._page ??= this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?`);
+    // The last entry is found by the same lookup (the one holding byte end - 1, or the last
+    // entry when that byte is in the footer), so each page is a range of keys. A
+    // "start < end" filter instead would make SQLite read every row after the range.
+    const lastEndOffset = this.entryAt(end - 1)?.endOffset ?? this.lastEnd();
+    this._page ??= this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE end_offset > ? AND end_offset <= ? ORDER BY end_offset LIMIT ?`);
     yield first;
     // Pages start small and grow: whoever starts playing at an offset needs the first entries
     // at once, not a full page of them.
-    let nextId = first.index + 1;
+    let after = first.endOffset;
     let size = Math.min(16, pageSize);
-    while (nextId <= lastId) {
-      const rows = this._page.all(nextId, lastId, size) as EntryRowDb[];
-      for (const row of rows) yield toEntry(row, this.relocate);
+    while (after < lastEndOffset) {
+      const rows = this._page.all(after, lastEndOffset, size) as EntryRowDb[];
+      for (const row of rows) yield toEntry(row, this.prefixes);
       if (rows.length < size) return;
-      nextId = (rows[rows.length - 1] as EntryRowDb).id + 1;
+      after = (rows[rows.length - 1] as EntryRowDb).end_offset;
       size = Math.min(size * 4, pageSize);
     }
   }
   private _page: Database.Statement | undefined;
-  private _lastId: Database.Statement | undefined;
 
+  /**
+   * About `count` entries picked at random (fewer when the tape has fewer), in
+   * tape order: each a binary search for a random position, so the cost
+   * follows the sample, not the tape.
+   */
   randomSample(count: number): TapeEntry[] {
-    const rows = this.db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries ORDER BY random() LIMIT ?`).all(count) as EntryRowDb[];
-    return rows.map((row) => toEntry(row, this.relocate)).sort((a, b) => a.index - b.index);
+    const total = Number(this.metaValue("entry_count") ?? 0);
+    const picks = new Set<number>();
+    if (count >= total) for (let i = 0; i < total; i++) picks.add(i);
+    else while (picks.size < count) picks.add(Math.floor(Math.random() * total));
+    return [...picks]
+      .sort((a, b) => a - b)
+      .map((i) => this.entry(i))
+      .filter((e): e is TapeEntry => e !== undefined);
   }
 
-  setMd5(index: number, md5: string): void {
-    (this._setMd5 ??= this.db.prepare("UPDATE entries SET md5 = ? WHERE id = ?")).run(md5, index);
+  /** Keeps the MD5 of an entry's content: give the entry (one lookup), or its index (a search, see `entry`). */
+  setMd5(entry: TapeEntry | number, md5: string): void {
+    const endOffset = typeof entry === "number" ? this.entry(entry)?.endOffset : entry.endOffset;
+    if (endOffset === undefined) return;
+    (this._setMd5 ??= this.db.prepare("UPDATE entries SET md5 = ? WHERE end_offset = ?")).run(Buffer.from(md5, "hex"), endOffset);
   }
   private _setMd5: Database.Statement | undefined;
+
+  /** Keeps the MD5s of many entries' contents in one transaction (one per call, not one per entry). */
+  setMd5s(items: Iterable<readonly [TapeEntry, string]>): void {
+    this.db.transaction(() => {
+      for (const [entry, md5] of items) this.setMd5(entry, md5);
+    })();
+  }
 
   // ---- upload state ----
 

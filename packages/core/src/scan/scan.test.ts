@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { NotADirectoryError, SourceNotFoundError, UnreadableEntryError, UnsupportedNameError } from "../errors.js";
 import { isRoot, setMtime, tempDir, writeFile } from "../test-util/fs.js";
 import { DEFAULT_EXCLUDES, makeExcludeMatcher } from "./exclude.js";
-import { scanDirectory } from "./scan.js";
+import { TreeWalk, scanDirectory } from "./scan.js";
 
 const scan = (dir: string, excludes: readonly string[] = DEFAULT_EXCLUDES, excludePaths?: Set<string>) =>
   scanDirectory(dir, makeExcludeMatcher(excludes), excludePaths ? { excludePaths } : {});
@@ -298,5 +298,21 @@ describe("errors", () => {
     writeFile(path.join(ds, "f"), "x");
     setMtime(ds, 1000000000);
     expect(scan(ds).entries[0]?.mtimeNs).toBe(1000000000n * 1_000_000_000n);
+  });
+});
+
+describe("the walk", () => {
+  it("reads each directory only when it gets there: it holds no entry it handed out", () => {
+    const ds = path.join(tempDir(), "ds");
+    writeFile(path.join(ds, "a/1"), "");
+    writeFile(path.join(ds, "b/1"), "");
+    const walk = new TreeWalk(ds, makeExcludeMatcher(DEFAULT_EXCLUDES));
+    const seen: string[] = [];
+    for (const entry of walk) {
+      seen.push(entry.arcPath);
+      // b is not read yet when a's file comes out: what is added to it now is walked.
+      if (entry.arcPath === "ds/a/1") writeFile(path.join(ds, "b/0"), "");
+    }
+    expect(seen).toEqual(["ds", "ds/a", "ds/a/1", "ds/b", "ds/b/0", "ds/b/1"]);
   });
 });

@@ -43,129 +43,19 @@ export interface ScanResult {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** A directory still to be read, and its entry's index in the list once it is there. */
-interface DirRef {
-  real: string;
-  index: number;
-}
-
 /**
  * One child of a directory in the walk: the entry itself (key: its name), or the
- * block of what is under it (key: name + "/", `block`). A directory's entry and
- * block share its `dir`.
+ * block of what is under it (key: name + "/", `block`).
  */
 interface WalkItem {
   key: string;
   name: string;
-  kind: number;
+  kind: EntryKind;
   size: number;
   mtimeNs: bigint;
   mode: number;
   linkTarget: string | null;
-  dir: DirRef | null;
   block: boolean;
-}
-
-const KINDS: readonly EntryKind[] = ["file", "dir", "symlink"];
-const KIND_CODE: Readonly<Record<EntryKind, number>> = { file: 0, dir: 1, symlink: 2 };
-
-/**
- * Scanned entries in tape order, stored by column: an entry takes its name and
- * about 30 bytes, where an object per entry with its archive and real paths
- * takes hundreds. Paths are made when asked for, from the directory's archive
- * path (kept for directories only) and the name; the real path is the root's
- * followed by the archive path's tail. A recording holds every entry until the
- * scan is over, so this is most of its memory.
- */
-export class ScanList {
-  count = 0;
-  /** Each entry's own name; the root's is its archive path. */
-  readonly names: string[] = [];
-  /** Index of each entry's directory; -1 for the root. */
-  parents = new Int32Array(256);
-  /** Archive paths of the directories, by entry index. */
-  private readonly dirArcs = new Map<number, string>();
-  kinds = new Uint8Array(256);
-  sizes = new Float64Array(256);
-  mtimesNs = new BigInt64Array(256);
-  modes = new Uint16Array(256);
-  /** Link targets by entry index (symlinks only). */
-  readonly linkTargets = new Map<number, string>();
-  /** The real path of entry `i` is this, then its archive path from `rootArcLength` on. */
-  private readonly realPrefix: string;
-  private readonly rootArcLength: number;
-
-  constructor(absRoot: string, rootArc: string) {
-    this.realPrefix = absRoot === "/" ? "" : absRoot; // the root "/" has the archive path "", its children "/name"
-    this.rootArcLength = rootArc.length;
-  }
-
-  /** Appends an entry; returns its index. */
-  push(parent: number, name: string, kind: number, size: number, mtimeNs: bigint, mode: number, linkTarget: string | null): number {
-    const i = this.count++;
-    if (i === this.kinds.length) this.grow();
-    this.names.push(name);
-    this.parents[i] = parent;
-    this.kinds[i] = kind;
-    this.sizes[i] = size;
-    this.mtimesNs[i] = mtimeNs;
-    this.modes[i] = mode;
-    if (linkTarget !== null) this.linkTargets.set(i, linkTarget);
-    if (kind === KIND_CODE.dir) this.dirArcs.set(i, this.arcPath(i));
-    return i;
-  }
-
-  arcPath(i: number): string {
-    const parent = this.parents[i] as number;
-    const name = this.names[i] as string;
-    return parent < 0 ? name : `${this.dirArcs.get(parent) as string}/${name}`;
-  }
-
-  private grow(): void {
-    const n = this.kinds.length * 2;
-    const parents = new Int32Array(n);
-    parents.set(this.parents);
-    this.parents = parents;
-    const kinds = new Uint8Array(n);
-    const sizes = new Float64Array(n);
-    const mtimesNs = new BigInt64Array(n);
-    const modes = new Uint16Array(n);
-    kinds.set(this.kinds);
-    sizes.set(this.sizes);
-    mtimesNs.set(this.mtimesNs);
-    modes.set(this.modes);
-    this.kinds = kinds;
-    this.sizes = sizes;
-    this.mtimesNs = mtimesNs;
-    this.modes = modes;
-  }
-
-  kind(i: number): EntryKind {
-    return KINDS[this.kinds[i] as number] as EntryKind;
-  }
-
-  realPath(i: number, arcPath = this.arcPath(i)): string {
-    return this.realPrefix + arcPath.slice(this.rootArcLength) || "/";
-  }
-
-  entry(i: number): ScannedEntry {
-    return {
-      arcPath: this.arcPath(i),
-      realPath: this.realPath(i),
-      kind: this.kind(i),
-      size: this.sizes[i] as number,
-      mtimeNs: this.mtimesNs[i] as bigint,
-      mode: this.modes[i] as number,
-      linkTarget: this.linkTargets.get(i) ?? null,
-    };
-  }
-}
-
-export interface CompactScanResult {
-  root: string;
-  list: ScanList;
-  skipped: SkippedEntry[];
-  excluded: string[];
 }
 
 /** Code units from U+D800 up: where UTF-16 order (JS string comparison) can differ from UTF-8 byte order. */
@@ -189,8 +79,12 @@ function kindOf(stat: fs.BigIntStats): EntryKind | SkippedEntry["reason"] {
   return "char-device";
 }
 
+
 export interface ScanOptions {
-  /** Absolute real paths left out whatever their name (an index kept inside the directory). */
+  /**
+   * Absolute real paths left out whatever their name (an index kept inside the
+   * directory). Read as the walk goes: paths added after it started still count.
+   */
   readonly excludePaths?: ReadonlySet<string>;
   /**
    * Absolute real paths left out without being listed as excluded: tartape's own index
@@ -227,171 +121,212 @@ function readError(file: string): unknown {
   }
 }
 
+/** Every entry of the tree in tape order, in one array (for a tree known to be small; a recording walks). */
 export function scanDirectory(root: string, isExcluded: ExcludeMatcher, options: ScanOptions = {}): ScanResult {
-  const { list, ...rest } = scanCompact(root, isExcluded, options);
-  return { ...rest, entries: Array.from({ length: list.count }, (_, i) => list.entry(i)) };
+  const walk = new TreeWalk(root, isExcluded, options);
+  const entries = [...walk];
+  return { root: walk.root, entries, skipped: walk.skipped, excluded: walk.excluded };
 }
 
-/** `scanDirectory`, with the entries kept compact (what a recording uses). */
-export function scanCompact(root: string, isExcluded: ExcludeMatcher, options: ScanOptions = {}): CompactScanResult {
-  let absRoot = path.resolve(root);
-  let rootStat: fs.BigIntStats;
-  try {
-    // The root is followed when it is a symbolic link (tartape resolves it too): the
-    // tape is of the directory, named after it.
-    // The native realpath keeps the bytes of every name (the JS one decodes links as UTF-8).
-    const real = fs.realpathSync.native(absRoot, { encoding: "buffer" });
+/** A directory being walked: its children in tape order, and where the walk is among them. */
+interface Frame {
+  readonly items: WalkItem[];
+  next: number;
+  /** The directory's archive path, and its real path followed by "/": its children's prefixes. */
+  readonly arc: string;
+  readonly realPrefix: string;
+}
+
+/** Put where a walked child was, once handed out. */
+const DONE: WalkItem = { key: "", name: "", kind: "file", size: 0, mtimeNs: 0n, mode: 0, linkTarget: null, block: false };
+
+/**
+ * The walk of a tree, entry by entry, in tape order. It holds the children of
+ * the directories on the path from the root to where it is, never the entries
+ * already handed out: its memory follows the tree's depth and its widest
+ * directory, not its number of entries.
+ *
+ * The root is checked and read when the walk is made (so its mtime and its
+ * list of children are the ones before anything, such as an index folder, is
+ * created in it). Names that are not UTF-8 and entries that cannot be read are
+ * gathered as the walk goes and thrown, all together, when it ends; `skipped`
+ * and `excluded` are complete (and sorted) then.
+ */
+export class TreeWalk implements Iterable<ScannedEntry> {
+  /** The scanned directory with every symbolic link in its path resolved: its basename is the root's archive path. */
+  readonly root: string;
+  /** Special files (sockets, FIFOs, devices): never in a tape, always reported. */
+  readonly skipped: SkippedEntry[] = [];
+  /** Paths left out by the exclude list. */
+  readonly excluded: string[] = [];
+  private readonly unreadable: string[] = [];
+  private readonly badNames: string[] = [];
+  private firstError: unknown;
+  private readonly rootEntry: ScannedEntry;
+  private readonly rootItems: WalkItem[] | null;
+  private readonly excludePaths: ReadonlySet<string>;
+  private readonly silentPaths: ReadonlySet<string>;
+  private readonly excludeWhere: (realPath: string) => boolean;
+
+  constructor(
+    root: string,
+    private readonly isExcluded: ExcludeMatcher,
+    options: ScanOptions = {},
+  ) {
+    let absRoot = path.resolve(root);
+    let rootStat: fs.BigIntStats;
     try {
-      absRoot = utf8.decode(real);
-    } catch {
-      // Its name is part of every archive path; it cannot be changed silently either.
-      throw new UnsupportedNameError([real.toString("utf8")]);
+      // The root is followed when it is a symbolic link (tartape resolves it too): the
+      // tape is of the directory, named after it.
+      // The native realpath keeps the bytes of every name (the JS one decodes links as UTF-8).
+      const real = fs.realpathSync.native(absRoot, { encoding: "buffer" });
+      try {
+        absRoot = utf8.decode(real);
+      } catch {
+        // Its name is part of every archive path; it cannot be changed silently either.
+        throw new UnsupportedNameError([real.toString("utf8")]);
+      }
+      rootStat = fs.lstatSync(absRoot, { bigint: true });
+    } catch (err) {
+      if (err instanceof UnsupportedNameError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" || code === "ENOTDIR") throw new SourceNotFoundError(absRoot);
+      throw new UnreadableEntryError([absRoot], err);
     }
-    rootStat = fs.lstatSync(absRoot, { bigint: true });
-  } catch (err) {
-    if (err instanceof UnsupportedNameError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") throw new SourceNotFoundError(absRoot);
-    throw new UnreadableEntryError([absRoot], err);
+    if (!rootStat.isDirectory()) throw new NotADirectoryError(absRoot);
+    this.root = absRoot;
+    this.excludePaths = options.excludePaths ?? new Set<string>();
+    this.silentPaths = options.silentPaths ?? new Set<string>();
+    this.excludeWhere = options.excludeWhere ?? (() => false);
+    this.rootEntry = {
+      arcPath: path.basename(absRoot),
+      realPath: absRoot,
+      kind: "dir",
+      size: 0,
+      mtimeNs: rootStat.mtimeNs,
+      mode: Number(rootStat.mode & 0o7777n),
+      linkTarget: null,
+    };
+    this.rootItems = this.readChildren(absRoot);
   }
-  if (!rootStat.isDirectory()) throw new NotADirectoryError(absRoot);
-  const excludePaths = options.excludePaths ?? new Set<string>();
-  const silentPaths = options.silentPaths ?? new Set<string>();
-  const excludeWhere = options.excludeWhere ?? (() => false);
 
-  const skipped: SkippedEntry[] = [];
-  const excluded: string[] = [];
-  const unreadable: string[] = [];
-  const badNames: string[] = [];
-  let firstError: unknown;
-
-  const rootArc = path.basename(absRoot);
-  const list = new ScanList(absRoot, rootArc);
-  const item = (name: string, stat: fs.BigIntStats, kind: EntryKind, linkTarget: string | null, dir: DirRef | null): WalkItem => ({
-    key: name,
-    name,
-    kind: KIND_CODE[kind],
-    size: kind === "file" ? Number(stat.size) : 0,
-    mtimeNs: stat.mtimeNs,
-    mode: Number(stat.mode & 0o7777n),
-    linkTarget,
-    dir,
-    block: false,
-  });
+  *[Symbol.iterator](): Generator<ScannedEntry> {
+    yield this.rootEntry;
+    // Depth-first, each directory's children in order: entries come out in tape order.
+    const stack: Frame[] = [];
+    const root = this.root;
+    // The root "/" has the archive path "", its children "/name".
+    if (this.rootItems) stack.push({ items: this.rootItems, next: 0, arc: this.rootEntry.arcPath, realPrefix: root.endsWith("/") ? root : `${root}/` });
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as Frame;
+      if (frame.next === frame.items.length) {
+        stack.pop();
+        continue;
+      }
+      const child = frame.items[frame.next] as WalkItem;
+      frame.items[frame.next++] = DONE; // what was handed out is not held
+      const real = frame.realPrefix + child.name;
+      const arc = `${frame.arc}/${child.name}`;
+      if (child.block) {
+        // A directory's entry always comes before its block ("a" < "a/").
+        const items = this.readChildren(real);
+        if (items) stack.push({ items, next: 0, arc, realPrefix: `${real}/` });
+      } else {
+        yield { arcPath: arc, realPath: real, kind: child.kind, size: child.size, mtimeNs: child.mtimeNs, mode: child.mode, linkTarget: child.linkTarget };
+      }
+    }
+    if (this.badNames.length > 0) throw new UnsupportedNameError(this.badNames.sort());
+    if (this.unreadable.length > 0) throw new UnreadableEntryError(this.unreadable.sort(), this.firstError);
+    this.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.excluded.sort();
+  }
 
   /** A directory's children in tape order (see the top of this file); null when it cannot be read. */
-  const readChildren = (dir: DirRef): WalkItem[] | null => {
+  private readChildren(dirReal: string): WalkItem[] | null {
     let names: string[];
     try {
       // Names as strings: bytes that are not UTF-8 come back as U+FFFD. Only a directory
       // with a U+FFFD in some name is read again as bytes, to tell those apart (a Buffer
       // and a strict decode per name cost more than the rest of a name's handling).
-      names = fs.readdirSync(dir.real);
+      names = fs.readdirSync(dirReal);
       if (names.some((name) => name.includes("\uFFFD"))) {
         names = [];
-        for (const raw of fs.readdirSync(dir.real, { encoding: "buffer" })) {
+        for (const raw of fs.readdirSync(dirReal, { encoding: "buffer" })) {
           try {
             names.push(utf8.decode(raw));
           } catch {
             // Still excludable by a wildcard (`*.tmp`): match the name with U+FFFD for its bad bytes.
-            const shown = path.join(dir.real, raw.toString("utf8"));
-            if (isExcluded(raw.toString("utf8"))) excluded.push(shown);
-            else badNames.push(shown);
+            const shown = path.join(dirReal, raw.toString("utf8"));
+            if (this.isExcluded(raw.toString("utf8"))) this.excluded.push(shown);
+            else this.badNames.push(shown);
           }
         }
       }
     } catch (err) {
-      unreadable.push(dir.real);
-      firstError ??= err;
+      this.unreadable.push(dirReal);
+      this.firstError ??= err;
       return null;
     }
-    const prefix = dir.real.endsWith("/") ? dir.real : `${dir.real}/`;
+    const prefix = dirReal.endsWith("/") ? dirReal : `${dirReal}/`;
     const items: WalkItem[] = [];
     let high = false;
     for (const name of names) {
       const real = prefix + name;
-      if (isExcluded(name) || excludePaths.has(real) || excludeWhere(real)) {
-        if (!silentPaths.has(real)) excluded.push(real);
+      if (this.isExcluded(name) || this.excludePaths.has(real) || this.excludeWhere(real)) {
+        if (!this.silentPaths.has(real)) this.excluded.push(real);
         continue;
       }
       let stat: fs.BigIntStats;
       try {
         stat = fs.lstatSync(real, { bigint: true });
       } catch (err) {
-        unreadable.push(real);
-        firstError ??= err;
+        this.unreadable.push(real);
+        this.firstError ??= err;
         continue;
       }
       const kind = kindOf(stat);
-      if (kind === "file") {
+      if (kind === "file" && checkReadable && !isReadable(real)) {
         // Found now, not when the upload opens it hours later (listed with the other unreadable entries).
-        if (checkReadable && !isReadable(real)) {
-          unreadable.push(real);
-          firstError ??= readError(real);
-          continue;
-        }
-        items.push(item(name, stat, kind, null, null));
+        this.unreadable.push(real);
+        this.firstError ??= readError(real);
+        continue;
       }
-      else if (kind === "dir") {
-        const ref: DirRef = { real, index: -1 };
-        items.push(item(name, stat, kind, null, ref));
-        items.push({ key: `${name}/`, name, kind: -1, size: 0, mtimeNs: 0n, mode: 0, linkTarget: null, dir: ref, block: true });
+      if (kind === "file" || kind === "dir") {
+        items.push(walkItem(name, stat, kind, null));
+        if (kind === "dir") items.push({ key: `${name}/`, name, kind, size: 0, mtimeNs: 0n, mode: 0, linkTarget: null, block: true });
       } else if (kind === "symlink") {
         let target: string;
         try {
           const rawTarget = fs.readlinkSync(real, { encoding: "buffer" });
           target = utf8.decode(rawTarget);
         } catch (err) {
-          if (err instanceof TypeError) badNames.push(`${real} (link target)`);
+          if (err instanceof TypeError) this.badNames.push(`${real} (link target)`);
           else {
-            unreadable.push(real);
-            firstError ??= err;
+            this.unreadable.push(real);
+            this.firstError ??= err;
           }
           continue;
         }
-        items.push(item(name, stat, "symlink", target, null));
+        items.push(walkItem(name, stat, "symlink", target));
       } else {
-        skipped.push({ path: real, reason: kind });
+        this.skipped.push({ path: real, reason: kind });
         continue;
       }
       if (!high && HIGH_UTF16.test(name)) high = true;
     }
     return items.sort(high ? byUtf8 : byUtf16);
+  }
+}
+
+function walkItem(name: string, stat: fs.BigIntStats, kind: EntryKind, linkTarget: string | null): WalkItem {
+  return {
+    key: name,
+    name,
+    kind,
+    size: kind === "file" ? Number(stat.size) : 0,
+    mtimeNs: stat.mtimeNs,
+    mode: Number(stat.mode & 0o7777n),
+    linkTarget,
+    block: false,
   };
-
-  const rootIndex = list.push(-1, rootArc, KIND_CODE.dir, 0, rootStat.mtimeNs, Number(rootStat.mode & 0o7777n), null);
-  // Depth-first, each directory's children in order: entries come out in tape order.
-  interface Frame {
-    items: WalkItem[];
-    next: number;
-    /** The directory's entry index: its children's parent. */
-    parent: number;
-  }
-  const stack: Frame[] = [];
-  const rootItems = readChildren({ real: absRoot, index: rootIndex });
-  if (rootItems) stack.push({ items: rootItems, next: 0, parent: rootIndex });
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as Frame;
-    if (frame.next === frame.items.length) {
-      stack.pop();
-      continue;
-    }
-    const child = frame.items[frame.next++] as WalkItem;
-    if (child.block) {
-      // A directory's entry always comes before its block ("a" < "a/"), so its index is known.
-      const dir = child.dir as DirRef;
-      const items = readChildren(dir);
-      if (items) stack.push({ items, next: 0, parent: dir.index });
-    } else {
-      const index = list.push(frame.parent, child.name, child.kind, child.size, child.mtimeNs, child.mode, child.linkTarget);
-      if (child.dir) child.dir.index = index;
-    }
-  }
-
-  if (badNames.length > 0) throw new UnsupportedNameError(badNames.sort());
-  if (unreadable.length > 0) throw new UnreadableEntryError(unreadable.sort(), firstError);
-
-  skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  excluded.sort();
-  return { root: absRoot, list, skipped, excluded };
 }

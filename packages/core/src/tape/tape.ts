@@ -74,7 +74,7 @@ export class Tape implements VolumeSource {
       if (Buffer.isBuffer(piece)) yield { type: "data", data: piece };
       else if (piece.mark === "start") yield { type: "fileStart", entry: piece.entry, startOffset: piece.startOffset, resumed: piece.resumed };
       else {
-        if (piece.md5 !== null && piece.entry.md5 !== piece.md5) this.index.setMd5(piece.entry.index, piece.md5);
+        if (piece.md5 !== null && piece.entry.md5 !== piece.md5) this.index.setMd5(piece.entry, piece.md5);
         yield { type: "fileEnd", entry: piece.entry, endOffset: piece.endOffset, md5: piece.md5 };
       }
     }

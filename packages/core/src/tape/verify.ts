@@ -7,7 +7,7 @@ import { createHash } from "../hash.js";
 import type { ChangeKind } from "../errors.js";
 import type { TapeIndex } from "../index/tape-index.js";
 import type { TapeEntry } from "../types.js";
-import { readLargeContent } from "./file-content.js";
+import { SMALL_FILE_LIMIT, readLargeContent, readSmallContent } from "./file-content.js";
 
 export interface VerifyOptions {
   /** Check every entry and read every file (default: a random sample, stat only). */
@@ -57,16 +57,32 @@ function statDifference(entry: TapeEntry, isRoot: boolean): Difference | null {
   return null;
 }
 
-async function contentDifference(index: TapeIndex, entry: TapeEntry): Promise<Difference | null> {
+/** Reads a file back and hashes it: a small one with one blocking read into `small`, a large one in chunks. */
+async function contentMd5(entry: TapeEntry, small: Buffer): Promise<string> {
   const hash = createHash("md5");
-  try {
+  if (entry.size <= SMALL_FILE_LIMIT) {
+    // A read of a few KiB costs microseconds: through the thread pool, a file at a time,
+    // the hand-offs were most of the time (60% idle on 20,000 small files).
+    readSmallContent(entry, 0, entry.size, small, 0, true);
+    hash.update(small.subarray(0, entry.size));
+  } else {
     for await (const chunk of readLargeContent(entry, 0, entry.size, 1024 * 1024)) hash.update(chunk);
+  }
+  return hash.digest("hex");
+}
+
+/** Content hashes read back, written to the index this many at a time (one transaction each, not one per file). */
+const MD5_BATCH = 1024;
+
+async function contentDifference(entry: TapeEntry, small: Buffer, learned: Array<[TapeEntry, string]>): Promise<Difference | null> {
+  let md5: string;
+  try {
+    md5 = await contentMd5(entry, small);
   } catch (err) {
     const e = err as { change?: ChangeKind; message: string };
     return { path: entry.realPath, kind: entry.kind, change: e.change ?? "content", expected: "readable", actual: e.message };
   }
-  const md5 = hash.digest("hex");
-  if (entry.md5 === null) index.setMd5(entry.index, md5);
+  if (entry.md5 === null) learned.push([entry, md5]);
   else if (entry.md5 !== md5) return { path: entry.realPath, kind: entry.kind, change: "content", expected: `md5 ${entry.md5}`, actual: `md5 ${md5}` };
   return null;
 }
@@ -75,15 +91,22 @@ export async function verifyTape(index: TapeIndex, totalSize: number, options: V
   const deep = options.deep ?? false;
   const entries = deep || options.full ? index.entriesInRange(0, totalSize) : index.randomSample(options.sampleSize ?? 100);
   const differences: Difference[] = [];
+  const small = deep ? Buffer.allocUnsafe(SMALL_FILE_LIMIT + 1) : Buffer.alloc(0);
+  const learned: Array<[TapeEntry, string]> = [];
   let checked = 0;
-  for (const entry of entries) {
-    checked++;
-    const diff = statDifference(entry, entry.index === 0);
-    if (diff) differences.push(diff);
-    else if (deep && entry.kind === "file") {
-      const content = await contentDifference(index, entry);
-      if (content) differences.push(content);
+  try {
+    for (const entry of entries) {
+      checked++;
+      const diff = statDifference(entry, entry.index === 0);
+      if (diff) differences.push(diff);
+      else if (deep && entry.kind === "file") {
+        const content = await contentDifference(entry, small, learned);
+        if (content) differences.push(content);
+        if (learned.length >= MD5_BATCH) index.setMd5s(learned.splice(0));
+      }
     }
+  } finally {
+    index.setMd5s(learned.splice(0));
   }
   return { ok: differences.length === 0, deep, checked, differences };
 }
