@@ -6,6 +6,7 @@ import { loadContainerStarters } from "./containers/load.js";
 import type { ServerContainer } from "./containers/run.js";
 import { ensureServerBinary } from "./install.js";
 import { launchWithDataDir, type LaunchOptions } from "./launch.js";
+import { MINIO_KMS_SECRET_KEY } from "./minio-kms.js";
 import { freePort, LOOPBACK } from "./ports.js";
 import { serverMode } from "./server-mode.js";
 
@@ -31,10 +32,7 @@ export interface StartMinioOptions extends LaunchOptions {
   region?: string;
 }
 
-/** The name of MinIO's static KMS key, for `--sse aws:kms --sse-kms-key-id`. */
-export const MINIO_KMS_KEY_NAME = "tartape-test-key";
-/** 32 bytes, base64: a throwaway key for a throwaway server. */
-const TEST_KMS_KEY = Buffer.alloc(32, 0x2a).toString("base64");
+export { MINIO_KMS_KEY_NAME } from "./minio-kms.js";
 
 /** Env for MinIO: credentials plus everything that keeps it offline, quiet and small. */
 function minioEnv(home: string, accessKey: string, secretKey: string, region: string): NodeJS.ProcessEnv {
@@ -54,7 +52,7 @@ function minioEnv(home: string, accessKey: string, secretKey: string, region: st
     // relaxes root-drive checks that are irrelevant for a throwaway temp directory.
     MINIO_CI_CD: "1",
     // A static KMS key, so tests can ask for SSE-S3 and SSE-KMS (KMS_KEY_NAME); only requests that ask are encrypted.
-    MINIO_KMS_SECRET_KEY: `${MINIO_KMS_KEY_NAME}:${TEST_KMS_KEY}`,
+    MINIO_KMS_SECRET_KEY,
   });
 }
 

@@ -1,6 +1,7 @@
 /** MinIO in a container (@testcontainers/minio), behind the same MinioServer interface as the process. */
 import { MinioContainer } from "@testcontainers/minio";
 import type { MinioServer } from "../minio.js";
+import { MINIO_KMS_SECRET_KEY } from "../minio-kms.js";
 import { imageFor } from "./images.js";
 import { announce, runServerContainer, type RunOptions } from "./run.js";
 import { reachableHost } from "./runtime.js";
@@ -23,6 +24,7 @@ export async function startMinioContainer(options: MinioContainerOptions): Promi
       MINIO_BROWSER: "off",
       MINIO_CALLHOME_ENABLE: "off",
       MINIO_CI_CD: "1",
+      MINIO_KMS_SECRET_KEY,
     });
   const { started, container, stop } = await runServerContainer("MinIO", image, definition, options);
   const endpoint = `http://${reachableHost(started.getHost())}:${started.getPort()}`;

@@ -117,6 +117,14 @@ describe("toTargetError", () => {
     expect(err.message).toContain("InvalidArgument, HTTP 400: Part number must be an integer between 1 and 10000");
   });
 
+  it("501 NotImplemented (a server without KMS asked for SSE-KMS) → not retried, with the service's message", () => {
+    const err = mapped(serviceError("NotImplemented", 501, "Server side encryption specified but KMS is not configured"));
+    expect(err.retryable).toBe(false);
+    expect(err.message).not.toContain("temporary");
+    expect(err.message).toContain("KMS is not configured");
+    expect(mapped(serviceError("ServiceUnavailable", 503)).retryable).toBe(true);
+  });
+
   it("passes tartape's own errors and aborts through unchanged", () => {
     const changed = new FileChangedError("/data/a.bin", "size", "10 → 11 bytes");
     expect(toTargetError(changed, ctx)).toBe(changed);

@@ -180,10 +180,11 @@ export function toTargetError(err: unknown, ctx: S3RequestContext): Error {
       options(false),
     );
   }
+  // 501 Not Implemented: the server lacks what was asked for (an SSE kind, a header); asking again changes nothing.
+  const notImplemented = status === 501 || name === "NotImplemented";
   const transient =
-    TRANSIENT_SERVICE_ERRORS.has(name) ||
-    (status !== undefined && (status >= 500 || status === 429)) ||
-    socket?.kind === "transient";
+    !notImplemented &&
+    (TRANSIENT_SERVICE_ERRORS.has(name) || (status !== undefined && (status >= 500 || status === 429)) || socket?.kind === "transient");
   if (transient) {
     return new TargetError(
       "TARGET_ERROR",
