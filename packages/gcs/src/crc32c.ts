@@ -8,6 +8,8 @@
  * Values are unsigned 32-bit numbers; GCS writes them as 4 big-endian bytes in base64.
  */
 
+import { crcCombiner } from "@tartape/core";
+
 /** The Castagnoli polynomial, bit-reflected (as the CRC is computed low bit first). */
 const POLY = 0x82f63b78;
 
@@ -58,48 +60,10 @@ export function crc32c(data: Uint8Array, previous = 0): number {
 }
 
 /**
- * a(x)·b(x) mod P for two polynomials in the reflected representation (bit 31
- * is x^0). Shift-and-add: for each term x^i of `a`, add b·x^i, where b·x^i is
- * kept reduced by multiplying by x (one right shift, folding in P on carry).
+ * The CRC32C of A followed by B, from crcA, crcB and B's length (which may
+ * exceed 2^32: parts of up to 5 TiB). Core's combine, for this polynomial.
  */
-function multiplyModP(a: number, b: number): number {
-  let product = 0;
-  let bShifted = b >>> 0;
-  for (let m = 0x80000000; m !== 0 && (a & (m * 2 - 1)) !== 0; m >>>= 1) {
-    if (a & m) product ^= bShifted;
-    bShifted = bShifted & 1 ? (bShifted >>> 1) ^ POLY : bShifted >>> 1;
-  }
-  return product >>> 0;
-}
-
-/** X_POW_2K[k] = x^(2^k) mod P; x^1 is bit 30 in the reflected representation. */
-const X_POW_2K: readonly number[] = (() => {
-  const powers = [0x40000000];
-  for (let k = 1; k < 64; k++) powers.push(multiplyModP(powers[k - 1]!, powers[k - 1]!));
-  return powers;
-})();
-
-/** x^(8·bytes) mod P: the operator that appends `bytes` zero bytes to a CRC's message. */
-function zeroBytesOperator(bytes: number): number {
-  let result = 0x80000000; // x^0
-  let k = 3; // 8·bytes = bytes·2^3
-  for (let n = bytes; n > 0; n = Math.floor(n / 2), k++) {
-    if (n % 2 === 1) result = multiplyModP(X_POW_2K[k]!, result);
-  }
-  return result;
-}
-
-/**
- * The CRC32C of A followed by B, from crcA, crcB and B's length. CRC is
- * linear: crc(A‖B) = crc(A)·x^(8·|B|) mod P  xor  crc(B), once the pre- and
- * post-inversion cancel out (they do: both sides carry the same ones).
- * `lengthB` may exceed 2^32 (parts of up to 5 TiB).
- */
-export function crc32cCombine(crcA: number, crcB: number, lengthB: number): number {
-  if (!Number.isSafeInteger(lengthB) || lengthB < 0) throw new RangeError(`lengthB must be a whole number of bytes, got ${lengthB}`);
-  if (lengthB === 0) return crcA >>> 0;
-  return (multiplyModP(zeroBytesOperator(lengthB), crcA >>> 0) ^ crcB) >>> 0;
-}
+export const crc32cCombine = crcCombiner(POLY);
 
 /** A CRC32C of consecutive pieces, each given by its CRC32C and length. */
 export interface ChecksummedRange {
