@@ -34,15 +34,11 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
+const { flag, opt } = benchOptions("bench/scale.mjs");
 if (flag("--help") || flag("-h")) {
   console.log(`usage: node bench/scale.mjs [options]
   --sizes LIST   entry counts of the trees, comma separated (default 200000,2000000); each is

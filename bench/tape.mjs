@@ -29,18 +29,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeRandomFile } from "./lib/random-file.mjs";
+import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.dirname(here);
 const rel = (p) => path.relative(process.cwd(), p) || ".";
 
 // ---------------------------------------------------------------- options
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
+const { flag, opt } = benchOptions("bench/tape.mjs");
 if (flag("--help") || flag("-h")) {
   console.log(`usage: node bench/tape.mjs [options]
   --quick             small sizes (4 x 64 MiB, 2,000 x 4 KiB, 10,000 entries), 3 reps

@@ -22,33 +22,20 @@ import { openTape, record } from "@tartape/core";
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, startAzurite, startFakeGcs } from "@tartape/integration";
 import { uploadDataset } from "./upload/data.mjs";
 import { runTimed } from "./upload/external.mjs";
+import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
-const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
-function usageError(message) {
-  console.error(`bench/upload-targets.mjs: ${message}`);
-  process.exit(2);
-}
-function parseBytes(name, text) {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(String(text).trim());
-  if (!m) usageError(`${name} expects a size like 64MiB or 1GiB, got ${JSON.stringify(text)}.`);
-  return Math.round(Number(m[1]) * { "": MiB, k: 1024, m: MiB, g: 1024 * MiB }[m[2].toLowerCase()]);
-}
-if (argv.includes("--help")) {
+const { flag, opt, parseBytes, parseCount } = benchOptions("bench/upload-targets.mjs");
+if (flag("--help") || flag("-h")) {
   console.log("usage: node bench/upload-targets.mjs [--size 1GiB] [--part-size 64MiB] [--concurrency 4] [--reps 2] [--only file,azure,gcs]");
   process.exit(0);
 }
 const sizeBytes = parseBytes("--size", opt("--size", "1GiB"));
 const partSize = parseBytes("--part-size", opt("--part-size", "64MiB"));
-const concurrency = Number(opt("--concurrency", "4"));
-const reps = Number(opt("--reps", "2"));
+const concurrency = parseCount("--concurrency", opt("--concurrency", "4"), 1);
+const reps = parseCount("--reps", opt("--reps", "2"), 1);
 const only = opt("--only", "file,azure,gcs").split(",");
-if (!Number.isInteger(concurrency) || concurrency < 1 || !Number.isInteger(reps) || reps < 1) usageError("--concurrency and --reps expect whole numbers of at least 1.");
 
 const log = (s) => console.log(s);
 const fmt = (x, d = 1) => (x === undefined || Number.isNaN(x) ? "-" : x.toFixed(d));

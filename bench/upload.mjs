@@ -33,6 +33,7 @@ import { fileURLToPath } from "node:url";
 import { openTape, record } from "@tartape/core";
 import { binDir, startMinio } from "@tartape/integration";
 import { findRclone, runTimed } from "./upload/external.mjs";
+import { benchOptions } from "./lib/options.mjs";
 import { BenchBucket } from "./upload/bucket.mjs";
 import { uploadDataset } from "./upload/data.mjs";
 import { cpuSeconds, findPid } from "./upload/server-cpu.mjs";
@@ -41,29 +42,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------- options
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(name);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt;
-};
-/** A bad option: say what was expected, without a stack trace. */
-function usageError(message) {
-  console.error(`bench/upload.mjs: ${message} (--help lists the options)`);
-  process.exit(2);
-}
-/** "64" (MiB), "64MiB", "2GiB", "512M", "1g": bytes. */
-function parseBytes(name, text) {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(String(text).trim());
-  if (!m) usageError(`${name} expects a size like 64, 64MiB or 2GiB (plain numbers are MiB), got ${JSON.stringify(text)}.`);
-  const unit = { "": MiB, k: 1024, m: MiB, g: 1024 * MiB }[m[2].toLowerCase()];
-  return Math.round(Number(m[1]) * unit);
-}
-function parseCount(name, text, min) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min) usageError(`${name} expects a whole number of at least ${min}, got ${JSON.stringify(text)}.`);
-  return n;
-}
+const { flag, opt, usageError, parseBytes, parseCount } = benchOptions("bench/upload.mjs");
 if (flag("--help") || flag("-h")) {
   console.log(`usage: node bench/upload.mjs [options]
   --quick                a 512 MiB tape instead of 2 GiB
