@@ -4,13 +4,15 @@ import module from "node:module";
 import v8 from "node:v8";
 import { debugRequested } from "./debug-flag.js";
 
+const args = process.argv.slice(2);
+
 // Every chunk an upload reads is a fresh 1 MiB buffer outside V8's heap, and by
 // default V8 runs a full collection for every ~20 MiB of such memory: about 45
 // a GiB, a quarter of an upload's CPU. Counted against the heap's global limit
 // instead, collections come about every 64 MiB (bench/README.md: 24% less CPU,
 // 75 MiB more peak memory). Only for upload: a restore, whose memory matters
 // more there, peaked at 313 MiB with it and 243 without. Set before anything is allocated.
-if (process.argv.slice(2).find((arg) => !arg.startsWith("-")) === "upload") v8.setFlagsFromString("--external-memory-accounted-in-global-limit");
+if (args.find((arg) => !arg.startsWith("-")) === "upload") v8.setFlagsFromString("--external-memory-accounted-in-global-limit");
 
 // Compiled code of the CLI and its dependencies is cached on disk (in the OS temp
 // folder): it takes tens of milliseconds off every start, which `cat` of many
@@ -19,7 +21,6 @@ if (process.argv.slice(2).find((arg) => !arg.startsWith("-")) === "upload") v8.s
 module.enableCompileCache?.();
 // With --debug, stack traces name the TypeScript sources instead of the executable's
 // bundled chunks (their source maps lead back through tsc's). Off otherwise: free.
-const args = process.argv.slice(2);
 /** How long a finished command waits for what it left running (an abandoned request) before it exits anyway. */
 const ABANDONED_REQUEST_GRACE_MS = 1000;
 if (debugRequested(args)) process.setSourceMapsEnabled(true);
