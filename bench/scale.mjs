@@ -34,6 +34,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TARTAPE } from "./lib/cli.mjs";
 import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -51,13 +52,12 @@ const sizes = opt("--sizes", "200000,2000000").split(",").map(Number);
 const seeks = Number(opt("--seeks", 9));
 const regen = flag("--regen");
 
-const CLI = path.join(repo, "packages/cli/bin/tartape.cjs");
 const dataRoot = path.join(here, ".data");
 const indexRoot = path.join(dataRoot, "scale-index");
 const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 const FILES_PER_FOLDER = 1000;
 
-if (!fs.existsSync(CLI) || !fs.existsSync(path.join(repo, "packages/cli/dist/bundle/tartape.cjs"))) {
+if (!fs.existsSync(TARTAPE) || !fs.existsSync(path.join(repo, "packages/cli/dist/bundle/tartape.cjs"))) {
   console.error("bench:scale: build first (pnpm build)");
   process.exit(2);
 }
@@ -121,18 +121,18 @@ for (const size of sizes) {
   timed(`tar -cf - -C ${q(path.dirname(dir))} ${q(path.basename(dir))}`, "| cat > /dev/null");
   // A new index each time: one recorded again over an old one keeps the old one's free pages.
   for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(db + suffix, { force: true });
-  const rec = timed(`node ${q(CLI)} record ${q(dir)} ${idx}`, "> /dev/null");
+  const rec = timed(`${q(TARTAPE)} record ${q(dir)} ${idx}`, "> /dev/null");
   // Measured as recorded: `verify --deep` and uploads add each file's MD5 later.
   const indexBytes = fs.statSync(db).size;
   const tar = timed(`tar -cf - -C ${q(path.dirname(dir))} ${q(path.basename(dir))}`, "| cat > /dev/null");
-  const cat = timed(`node ${q(CLI)} cat ${q(dir)} ${idx}`, "| cat > /dev/null");
-  const ls = timed(`node ${q(CLI)} ls ${q(dir)} ${idx}`, "| tail -1");
+  const cat = timed(`${q(TARTAPE)} cat ${q(dir)} ${idx}`, "| cat > /dev/null");
+  const ls = timed(`${q(TARTAPE)} ls ${q(dir)} ${idx}`, "| tail -1");
   // In one process, per offset: openTape + createReadStream({ start }) until the first byte.
   const seek = timed(`node ${q(path.join(here, "lib/seek.mjs"))} ${q(dir)} ${q(db)} ${seeks} 42`);
   const seekTimes = JSON.parse(seek.stdout.trim()).ms;
   const seekRss = seek.mib;
-  const verify = timed(`node ${q(CLI)} verify ${q(dir)} ${idx}`, "> /dev/null");
-  const deep = timed(`node ${q(CLI)} verify ${q(dir)} ${idx} --deep`, "> /dev/null");
+  const verify = timed(`${q(TARTAPE)} verify ${q(dir)} ${idx}`, "> /dev/null");
+  const deep = timed(`${q(TARTAPE)} verify ${q(dir)} ${idx} --deep`, "> /dev/null");
   results.push({ count, rec, tar, cat, ls, seek: median(seekTimes), seekRss, verify, deep, perEntry: indexBytes / count });
 
   const row = (name, t, note = "") => console.log(`  ${name.padEnd(28)} ${fmt(t.seconds).padStart(8)} s  ${fmt(t.mib, 0).padStart(5)} MiB  ${note}`);

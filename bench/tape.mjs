@@ -7,7 +7,7 @@
  *                       [--no-tar-stream] [--no-cli] [--no-fs-stream] [--nice N] [--regen]
  *   (--help lists every option)
  *
- * "tartape cat" is `node packages/cli/bin/tartape.cjs cat <dir> --index <db>` when
+ * "tartape cat" is `packages/cli/bin/tartape.cjs cat <dir> --index <db>` (run as a program, as users do) when
  * the CLI is built, plus bench/lib/tape-cat.mjs (openTape().createReadStream()
  * piped to stdout); for big files a reference row streams the same files'
  * content (no tar) with Node's own fs.createReadStream (bench/lib/fs-stream-cat.mjs).
@@ -29,6 +29,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeRandomFile } from "./lib/random-file.mjs";
+import { TARTAPE } from "./lib/cli.mjs";
 import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -74,7 +75,7 @@ const NODE = process.execPath;
 const dataRoot = path.join(here, ".data");
 const indexRoot = path.join(dataRoot, "index");
 const lib = (name) => path.join(here, "lib", name);
-const cliMain = path.join(repo, "packages", "cli", "bin", "tartape.cjs");
+const cliMain = TARTAPE;
 
 // ---------------------------------------------------------------- helpers
 const median = (xs) => {
@@ -207,7 +208,7 @@ function tools(dir, indexPath, { fsStream = false } = {}) {
   const parent = path.dirname(dir);
   const name = path.basename(dir);
   const list = [];
-  if (useCli) list.push({ key: "tartape", label: "tartape cat (cli)", cmd: `${q(NODE)} ${q(rel(cliMain))} cat ${q(rel(dir))} --index ${q(rel(indexPath))}` });
+  if (useCli) list.push({ key: "tartape", label: "tartape cat (cli)", cmd: `${q(rel(cliMain))} cat ${q(rel(dir))} --index ${q(rel(indexPath))}` });
   list.push({
     key: useCli ? "tartape-lib" : "tartape",
     label: useCli ? "tartape (bench/lib/tape-cat)" : "tartape cat",

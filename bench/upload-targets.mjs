@@ -22,6 +22,7 @@ import { openTape, record } from "@tartape/core";
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, startAzurite, startFakeGcs } from "@tartape/integration";
 import { uploadDataset } from "./upload/data.mjs";
 import { runTimed } from "./upload/external.mjs";
+import { TARTAPE } from "./lib/cli.mjs";
 import { benchOptions } from "./lib/options.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +46,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const NODE = process.execPath;
-const CLI = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
 
 const dataRoot = path.join(here, ".data");
 const { dir, parent } = uploadDataset({ dataRoot, bigCount: 8, bigBytes: Math.floor(sizeBytes / 8 / MiB) * MiB, smallCount: 0, regen: false, log });
@@ -130,7 +130,7 @@ try {
           const runIndex = path.join(work, `${c.target}-${run}.db`);
           fs.copyFileSync(indexPath, runIndex);
           const t = c.tartape(run);
-          spec = { command: NODE, args: [CLI, "upload", dir, ...t.args, "--part-size", `${partSize / MiB}MiB`, "--concurrency", `${concurrency}`, "--index", runIndex], env: t.env };
+          spec = { command: TARTAPE, args: ["upload", dir, ...t.args, "--part-size", `${partSize / MiB}MiB`, "--concurrency", `${concurrency}`, "--index", runIndex], env: t.env };
         } else {
           spec = c.plain.run(run);
         }

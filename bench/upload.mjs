@@ -33,6 +33,7 @@ import { fileURLToPath } from "node:url";
 import { openTape, record } from "@tartape/core";
 import { binDir, startMinio } from "@tartape/integration";
 import { findRclone, runTimed } from "./upload/external.mjs";
+import { TARTAPE } from "./lib/cli.mjs";
 import { benchOptions } from "./lib/options.mjs";
 import { BenchBucket } from "./upload/bucket.mjs";
 import { uploadDataset } from "./upload/data.mjs";
@@ -134,7 +135,6 @@ const uploaders = [
   { id: "md5", label: "tartape (checksum md5)", script: path.join(here, "upload", "run-ours.mjs"), runs: [], job: { s3Checksum: "md5" } },
   { id: "lib", label: "@aws-sdk/lib-storage Upload", script: path.join(here, "upload", "run-lib-storage.mjs"), runs: [] },
 ];
-const CLI = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
 /** Whole commands: { command, args, stdinFile?, env? } for a job. */
 const commands = [
   {
@@ -142,8 +142,8 @@ const commands = [
     label: "tartape upload (CLI, defaults)",
     usesIndex: true,
     command: (job) => ({
-      command: NODE,
-      args: [CLI, "upload", job.dir, `s3://${job.bucket}/${job.key}`, "--endpoint", job.endpoint, "--part-size", `${job.partSize / MiB}MiB`, "--concurrency", `${job.concurrency}`, "--index", job.indexPath],
+      command: TARTAPE,
+      args: ["upload", job.dir, `s3://${job.bucket}/${job.key}`, "--endpoint", job.endpoint, "--part-size", `${job.partSize / MiB}MiB`, "--concurrency", `${job.concurrency}`, "--index", job.indexPath],
       env: { AWS_ACCESS_KEY_ID: job.accessKeyId, AWS_SECRET_ACCESS_KEY: job.secretAccessKey, AWS_REGION: job.region },
     }),
   },

@@ -59,6 +59,25 @@ describe("tartape (usage and error reporting)", () => {
     expect(run.stderr).toBe("tartape: the CLI is not built yet. Run `pnpm build` in the tartape checkout, then try again.\n");
   });
 
+  it("starts Node with the young generation capped when run as a program (the bin's shebang)", () => {
+    // What the command's own process was started with, printed before the CLI loads.
+    const preload = path.join(root, "print-exec-argv.cjs");
+    fs.writeFileSync(preload, "process.stderr.write(JSON.stringify(process.execArgv) + '\\n');\n");
+    const run = spawnSync(CLI_PATH, ["--version"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ""}`, NODE_OPTIONS: `--require ${preload}` },
+    });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stderr.split("\n")[0] ?? "")).toEqual(["--max-semi-space-size=8"]);
+  });
+
+  it("refuses a Node.js older than 22 with one line, before loading anything that could crash it", () => {
+    const fakeOld = `Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.1.0" } }); process.argv = [process.argv[0], "tartape", "--version"]; require(${JSON.stringify(CLI_PATH)});`;
+    const run = spawnSync(process.execPath, ["-e", fakeOld], { encoding: "utf8" });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe("tartape: needs Node.js 22 or later; this is Node.js 20.1.0. Install a newer Node.js, then try again.\n");
+  });
+
   it("names the TypeScript sources in those stack traces, not the executable's bundled chunks", async () => {
     const debug = await runTartape(["ls", path.join(root, "missing"), "--debug"]);
     expect(debug.stderr).toMatch(/\n\s+at assertDirectory \(.*\/packages\/core\/src\/tape\/tape\.ts:\d+:\d+\)/);
