@@ -28,6 +28,7 @@ export { FileSource, fileRemoteObjects } from "./remote/file-source.js";
 export { ObjectChangedError, ShortReadError, RemoteObjectNotFoundError, CatalogInvalidError, RemoteEntryNotFoundError, NotAFileError, RemoteFileCorruptError } from "./remote/errors.js";
 export { RemoteTape, listRemote, getRemoteFile, type RemoteEntry, type RemoteFile, type RemoteTapeLocation, type RemoteReadOptions } from "./remote/remote-tape.js";
 export { crc32, crc32Combine, crc32Hex } from "./remote/crc32.js";
+export { RememberingCrc32, chunkCrc32, rememberChunkCrc32 } from "./remote/chunk-crc32.js";
 export { crcCombiner } from "./remote/crc-combine.js";
 export type { CatalogEntry, CatalogIndex } from "./catalog/format.js";
 export type { CatalogOutcome } from "./catalog/publish.js";

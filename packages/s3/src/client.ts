@@ -1,5 +1,6 @@
 /** The S3 client tartape builds when the caller does not bring one. */
 import { S3Client } from "@aws-sdk/client-s3";
+import { RememberingCrc32 } from "@tartape/core";
 
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -48,6 +49,9 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
     // checks, or (checksum: "crc32") the CRC32 trailer in aws-chunked encoding, which some refuse.
     // The SDK's default would add that trailer to every request.
     requestChecksumCalculation: "WHEN_REQUIRED",
+    // The trailer's CRC32 reuses the CRC-32 each large file's chunk already got for the catalog
+    // (one pass over the bytes instead of two); any other bytes are digested as the SDK's own would.
+    checksumAlgorithms: { CRC32: RememberingCrc32 },
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: {
       connectionTimeout: 10_000,

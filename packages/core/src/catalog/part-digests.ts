@@ -3,7 +3,8 @@
  * chunks handed to the target while the part is sent: the digests the catalog
  * records are of the bytes actually uploaded, not of a second read.
  */
-import { crc32 } from "../remote/crc32.js";
+import { rememberChunkCrc32 } from "../remote/chunk-crc32.js";
+import { crc32, crc32Combine } from "../remote/crc32.js";
 
 /** A regular file's content range on the tape. */
 export interface FileRange {
@@ -52,7 +53,14 @@ export class PartDigester {
       if (file === null || file.start >= chunkEnd) break;
       const from = Math.max(pos, file.start);
       const to = Math.min(chunkEnd, file.end);
-      if (to > from) this.crc = crc32(chunk.subarray(from - (this.partStart + offset), to - (this.partStart + offset)), this.crc);
+      if (to > from && to - from === chunk.length) {
+        // The whole chunk is this file's: its own CRC-32 serves the target's checksum too (chunk-crc32.ts).
+        const whole = crc32(chunk);
+        rememberChunkCrc32(chunk, whole);
+        this.crc = crc32Combine(this.crc, whole, chunk.length);
+      } else if (to > from) {
+        this.crc = crc32(chunk.subarray(from - (this.partStart + offset), to - (this.partStart + offset)), this.crc);
+      }
       if (to >= Math.min(file.end, this.partEnd)) this.closeFile();
       pos = to;
     }
