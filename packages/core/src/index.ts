@@ -4,6 +4,7 @@ export type {
   TargetLimits,
   PartSpec,
   PartBody,
+  PartBodyOpenOptions,
   PartReceipt,
   ServerPart,
   UploadContext,
@@ -28,7 +29,9 @@ export { FileSource, fileRemoteObjects } from "./remote/file-source.js";
 export { ObjectChangedError, ShortReadError, RemoteObjectNotFoundError, CatalogInvalidError, RemoteEntryNotFoundError, NotAFileError, RemoteFileCorruptError } from "./remote/errors.js";
 export { RemoteTape, listRemote, getRemoteFile, type RemoteEntry, type RemoteFile, type RemoteTapeLocation, type RemoteReadOptions } from "./remote/remote-tape.js";
 export { crc32, crc32Combine, crc32Hex } from "./remote/crc32.js";
-export { RememberingCrc32, chunkCrc32, rememberChunkCrc32 } from "./remote/chunk-crc32.js";
+export { RememberingCrc32, chunkCrc32, rememberChunkCrc32, forgetChunkCrc32 } from "./remote/chunk-crc32.js";
+export { ChunkRecycler } from "./tape/chunk-recycler.js";
+export { DEFAULT_CHUNK_SIZE } from "./tape/reader.js";
 export { crcCombiner } from "./remote/crc-combine.js";
 export type { CatalogEntry, CatalogIndex } from "./catalog/format.js";
 export type { CatalogOutcome } from "./catalog/publish.js";

@@ -1,6 +1,7 @@
 /** The S3 client tartape builds when the caller does not bring one. */
 import { S3Client } from "@aws-sdk/client-s3";
-import { RememberingCrc32 } from "@tartape/core";
+import { RememberingCrc32, type ChunkRecycler } from "@tartape/core";
+import { recyclingAgents } from "./recycling-agents.js";
 
 export interface S3Credentials {
   readonly accessKeyId: string;
@@ -35,7 +36,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 /** The SDK warns on the console whenever a streaming request fails; tartape reports those failures itself. */
 const silentLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-export function createS3Client(options: S3ConnectionOptions): S3Client {
+/** With `recycler`, the client's sockets give back the chunks it lent to part bodies once written (recycling-agents.ts). */
+export function createS3Client(options: S3ConnectionOptions, recycler?: ChunkRecycler): S3Client {
   const region = options.region ?? (options.endpoint ? "us-east-1" : undefined);
   return new S3Client({
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -57,6 +59,7 @@ export function createS3Client(options: S3ConnectionOptions): S3Client {
       connectionTimeout: 10_000,
       // Inactivity, not total time: a 5 GiB part may take long, but a socket silent this long is dead.
       socketTimeout: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      ...(recycler ? recyclingAgents(recycler) : {}),
     },
     logger: silentLogger,
   });

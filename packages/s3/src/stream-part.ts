@@ -8,7 +8,7 @@
  * CPU of such an upload.
  */
 import { UploadPartCommand, type S3Client, type UploadPartCommandInput } from "@aws-sdk/client-s3";
-import type { PartBody } from "@tartape/core";
+import type { ChunkRecycler, PartBody } from "@tartape/core";
 import { ByteCounter } from "./byte-counter.js";
 
 export interface StreamedPart {
@@ -23,8 +23,15 @@ export interface StreamedPart {
  * Sends `body` as the request body of `input`. Throws the SDK's error as is,
  * or the body's own error (e.g. a source file that changed) when reading it failed.
  */
-export async function streamPart(client: S3Client, input: Omit<UploadPartCommandInput, "Body">, body: PartBody, signal: AbortSignal): Promise<StreamedPart> {
-  const source = body.open();
+export async function streamPart(
+  client: S3Client,
+  input: Omit<UploadPartCommandInput, "Body">,
+  body: PartBody,
+  signal: AbortSignal,
+  /** Only for a client whose sockets give its chunks back (createS3Client with it). */
+  recycler?: ChunkRecycler,
+): Promise<StreamedPart> {
+  const source = body.open(recycler ? { recycler } : {});
   const counting = new ByteCounter();
   // The HTTP handler pipes the body without watching it for errors: a failing
   // source would leave the request waiting for bytes that never come. So a body

@@ -17,6 +17,8 @@ import {
   type UploadPartCommandInput,
 } from "@aws-sdk/client-s3";
 import {
+  ChunkRecycler,
+  DEFAULT_CHUNK_SIZE,
   IntegrityMismatchError,
   OPTION_WORDS,
   TargetError,
@@ -89,6 +91,9 @@ function endpointLabel(endpoint: string): string {
   return url.host + (url.pathname === "/" ? "" : url.pathname);
 }
 
+/** Idle read buffers kept for the next parts (1 MiB each); those in flight are bounded by the streams' backpressure. */
+const RECYCLED_IDLE_CHUNKS = 16;
+
 export class S3Target implements Target {
   readonly id: string;
   readonly partSize: number | undefined;
@@ -106,6 +111,8 @@ export class S3Target implements Target {
   private readonly objectOptions: S3ObjectOptions;
   /** SSE-C: what every request touching the object's bytes carries. */
   private readonly customerKey: ReturnType<typeof sseCustomerInput>;
+  /** The buffers part bodies read large files into, given back by this target's own client. */
+  private readonly recycler: ChunkRecycler | undefined;
 
   constructor(options: S3TargetOptions) {
     checkS3Location(options);
@@ -126,7 +133,10 @@ export class S3Target implements Target {
     this.objectIdentity = { id: `s3://${this.bucket}/${this.key}${server}`, options: { checksum: this.checksum, ...identityOptions(options) } };
     this.partSize = options.partSize;
     this.limits = { ...S3_LIMITS, ...options.limits };
-    this.client = options.client ?? createS3Client(options);
+    // Part bodies read large files into recycled buffers, which this client's sockets give back
+    // once written; a caller's client cannot, so its parts read into fresh buffers.
+    this.recycler = options.client ? undefined : new ChunkRecycler(DEFAULT_CHUNK_SIZE, RECYCLED_IDLE_CHUNKS);
+    this.client = options.client ?? createS3Client(options, this.recycler);
     this.endpoint = describeEndpoint(options, options.client !== undefined);
     this.remote = s3RemoteObjects({ bucket: this.bucket, key: this.key }, { client: this.client, endpoint: this.endpoint });
   }
@@ -247,7 +257,7 @@ export class S3Target implements Target {
     let sent;
     try {
       const input = { Bucket: this.bucket, Key: this.key, UploadId: uploadId, PartNumber: part.number, ContentLength: part.size, ...checksum, ...this.customerKey };
-      sent = await streamPart(this.client, input, body, ctx.signal);
+      sent = await streamPart(this.client, input, body, ctx.signal, this.recycler);
     } catch (err) {
       if (checksum.ChecksumAlgorithm === "CRC32" && refusesChecksumTrailer(err)) {
         throw new TargetError(

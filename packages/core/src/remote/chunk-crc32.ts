@@ -7,9 +7,9 @@
  * reuse it instead of reading the bytes again (one combine per chunk).
  *
  * Keyed by the chunk object: sound because a chunk handed to a target is
- * never written again (the tape reader hands out fresh buffers, or views that
- * are never refilled, to part bodies). The server still checks the trailer
- * against the bytes it received.
+ * only written again once its consumer is done with it, and a buffer lent
+ * for new bytes forgets its CRC-32 first (ChunkRecycler). The server still
+ * checks the trailer against the bytes it received.
  */
 import { crc32, crc32Combine } from "./crc32.js";
 
@@ -18,6 +18,11 @@ const known = new WeakMap<Uint8Array, number>();
 /** Records `crc` as the CRC-32 of all of `chunk`. */
 export function rememberChunkCrc32(chunk: Uint8Array, crc: number): void {
   known.set(chunk, crc >>> 0);
+}
+
+/** Forgets what was remembered for `chunk`: its buffer is about to hold other bytes. */
+export function forgetChunkCrc32(chunk: Uint8Array): void {
+  known.delete(chunk);
 }
 
 /** The CRC-32 of `chunk` continuing from `previous`: from the remembered CRC-32 when there is one, else from its bytes. */

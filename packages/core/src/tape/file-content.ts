@@ -126,11 +126,11 @@ async function checkAfterRead(handle: fs.promises.FileHandle, entry: TapeEntry, 
  * asynchronous reads. The file is checked when opened, and again (stat, and
  * one byte past the recorded end) before the last chunk is handed out, so a
  * write that lands while it is being read stops the stream before the
- * content is complete. With `reuse` (a buffer of at least `chunkSize` bytes),
- * every chunk is read into it: a chunk is then only valid until the next one
- * is asked for.
+ * content is complete. Each chunk is read into `bufferFor(its length)`: a
+ * fresh buffer by default; one buffer used again and again (a chunk then
+ * only valid until the next one is asked for), or a recycled one.
  */
-export async function* readLargeContent(entry: TapeEntry, from: number, to: number, chunkSize: number, reuse?: Buffer): AsyncGenerator<Buffer> {
+export async function* readLargeContent(entry: TapeEntry, from: number, to: number, chunkSize: number, bufferFor: (length: number) => Buffer = Buffer.allocUnsafe): AsyncGenerator<Buffer> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(entry.realPath, OPEN_FLAGS);
@@ -143,7 +143,7 @@ export async function* readLargeContent(entry: TapeEntry, from: number, to: numb
     let position = from;
     while (position < to) {
       const length = Math.min(chunkSize, to - position);
-      const buf = reuse ? reuse.subarray(0, length) : Buffer.allocUnsafe(length);
+      const buf = bufferFor(length);
       let filled = 0;
       while (filled < buf.length) {
         const { bytesRead } = await handle.read(buf, filled, buf.length - filled, position + filled);

@@ -11,6 +11,7 @@ import { writeCommonHeader } from "../tar/common-header.js";
 import { BLOCK_SIZE, FOOTER_SIZE, encodeHeader, type HeaderFields } from "../tar/header.js";
 import type { TapeEntry } from "../types.js";
 import { SMALL_FILE_LIMIT, checkFile, readLargeContent, readLargeContentSync, readSmallContent } from "./file-content.js";
+import type { ChunkRecycler } from "./chunk-recycler.js";
 import { mtimeSeconds } from "./mtime.js";
 
 /** The gathering buffer before the first one is made. */
@@ -57,6 +58,12 @@ export interface ReadRangeOptions {
    * the cost of streaming large files).
    */
   readonly reuseBuffers?: boolean;
+  /**
+   * Large files' chunks are read into buffers lent by this recycler, which the
+   * consumer gives back once it has written them (instead of `reuseBuffers`,
+   * for a consumer that keeps chunks after asking for the next).
+   */
+  readonly recycler?: ChunkRecycler;
 }
 
 /**
@@ -193,8 +200,7 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
       yield piece;
       continue;
     }
-    if (options.reuseBuffers) largeBuffer ??= Buffer.allocUnsafe(chunkSize);
-    const chunks = readLargeContent(piece.entry, piece.from, piece.to, chunkSize, largeBuffer);
+    const chunks = readLargeContent(piece.entry, piece.from, piece.to, chunkSize, largeContentBuffers(options, chunkSize, () => (largeBuffer ??= Buffer.allocUnsafe(chunkSize))));
     try {
       let next = await chunks.next(); // opens and checks the file
       if (piece.lead) yield piece.lead;
@@ -207,6 +213,14 @@ export async function* readTapeRange(index: TapeIndex, totalSize: number, option
       await chunks.return(undefined);
     }
   }
+}
+
+/** Where `readTapeRange` reads large files' chunks: one reused buffer, recycled ones, or fresh ones. */
+function largeContentBuffers(options: ReadRangeOptions, chunkSize: number, reused: () => Buffer): ((length: number) => Buffer) | undefined {
+  if (options.reuseBuffers) return (length) => reused().subarray(0, length);
+  const recycler = options.recycler;
+  if (recycler && recycler.bufferSize >= chunkSize) return (length) => recycler.take(length);
+  return undefined;
 }
 
 /**

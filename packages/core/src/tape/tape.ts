@@ -88,7 +88,7 @@ export class Tape implements VolumeSource {
     const totalSize = this.totalSize;
     return {
       async *[Symbol.asyncIterator]() {
-        for await (const piece of readTapeRange(index, totalSize, { ...range, chunkSize, reuseBuffers: options.reuseBuffers ?? false })) yield piece as Buffer;
+        for await (const piece of readTapeRange(index, totalSize, { ...range, chunkSize, reuseBuffers: options.reuseBuffers ?? false, ...(options.recycler ? { recycler: options.recycler } : {}) })) yield piece as Buffer;
       },
     };
   }

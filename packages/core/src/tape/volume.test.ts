@@ -5,6 +5,7 @@ import { FileChangedError, InvalidArgumentError, OffsetOutOfRangeError } from ".
 import { record } from "../record.js";
 import { collect, collectUntilError, mixedTree, tempDir } from "../test-util/fs.js";
 import type { TapeEntry } from "../types.js";
+import { ChunkRecycler } from "./chunk-recycler.js";
 import { openTape, type Tape } from "./tape.js";
 import type { Volume, VolumeStream } from "./volume.js";
 
@@ -84,6 +85,20 @@ describe("volumes(size)", () => {
 
   it("refuse a size that is not a positive whole number", () => {
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) expect(() => tape.volumes(bad)).toThrow(InvalidArgumentError);
+  });
+
+  it("read large files into a recycler's buffers when given one: the same bytes, each chunk lent until given back", async () => {
+    const recycler = new ChunkRecycler(64 * 1024, 8);
+    for (const v of tape.volumes(300_000)) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of v.open({ recycler, chunkSize: 64 * 1024 })) {
+        const piece = chunk as Buffer;
+        chunks.push(Buffer.from(piece)); // a copy: the buffer is read into again once given back
+        if (recycler.lends(piece)) recycler.giveBack(piece);
+      }
+      expect(Buffer.concat(chunks)).toEqual(full.subarray(v.start, v.end));
+    }
+    expect(recycler.idle).toBeGreaterThan(0); // big.bin's chunks came from it
   });
 
   it("onBytes reports every byte handed out", async () => {

@@ -7,6 +7,7 @@ import { createHash } from "../hash.js";
 import { Readable } from "node:stream";
 import { InvalidArgumentError, OffsetOutOfRangeError } from "../errors.js";
 import type { TapeEntry } from "../types.js";
+import type { ChunkRecycler } from "./chunk-recycler.js";
 
 /** How a volume touches an entry: all of it, or only its head, a middle slice, or its tail. */
 export type VolumeSlice = "whole" | "head" | "body" | "tail";
@@ -26,6 +27,8 @@ export interface BytesOptions {
    * chunk before it asks for the next (a hash): no fresh memory per chunk.
    */
   readonly reuseBuffers?: boolean;
+  /** Large files' chunks read into buffers lent by it, given back by the consumer (reader.ts). */
+  readonly recycler?: ChunkRecycler;
 }
 
 /** What a volume needs from its tape; kept narrow so volumes stay testable. */
@@ -46,6 +49,8 @@ export interface VolumeOpenOptions {
    * seek() drop less: a chunk already handed to the stream cannot be taken back.
    */
   readonly chunkSize?: number;
+  /** Large files' chunks read into buffers lent by it, which the consumer gives back once written. */
+  readonly recycler?: ChunkRecycler;
 }
 
 export class Volume {
@@ -160,7 +165,9 @@ export class VolumeStream extends Readable {
   override async _read(): Promise<void> {
     const generation = this.generation;
     try {
-      this.sourceIterator ??= this.source.bytes(this.rangeStart + this.position, this.rangeEnd, this.options.chunkSize)[Symbol.asyncIterator]();
+      this.sourceIterator ??= this.source
+        .bytes(this.rangeStart + this.position, this.rangeEnd, this.options.chunkSize, this.options.recycler ? { recycler: this.options.recycler } : {})
+        [Symbol.asyncIterator]();
       const { value, done } = await this.sourceIterator.next();
       if (generation !== this.generation) return this._read(); // a seek happened meanwhile
       if (done) {

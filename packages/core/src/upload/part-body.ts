@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { FileChangedError } from "../errors.js";
 import type { Volume } from "../tape/volume.js";
 import type { RateLimiter } from "./rate-limit.js";
-import type { PartBody } from "./target.js";
+import type { PartBody, PartBodyOpenOptions } from "./target.js";
 
 export class VolumePartBody implements PartBody {
   /** The first integrity error any read of this part hit: a changed file is never retried. */
@@ -22,8 +22,8 @@ export class VolumePartBody implements PartBody {
     return this.volume.size;
   }
 
-  open(): Readable {
-    const stream = this.volume.open({ onBytes: this.onBytes, ...(this.onChunk ? { onChunk: this.onChunk } : {}) });
+  open(options: PartBodyOpenOptions = {}): Readable {
+    const stream = this.volume.open({ onBytes: this.onBytes, ...(this.onChunk ? { onChunk: this.onChunk } : {}), ...(options.recycler ? { recycler: options.recycler } : {}) });
     stream.on("error", (err) => {
       if (err instanceof FileChangedError) this.integrityError ??= err;
     });

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { RemoteObjects } from "../remote/source.js";
+import type { ChunkRecycler } from "../tape/chunk-recycler.js";
 
 /** The service's limits on multipart uploads; the planner keeps every plan inside them. */
 export interface TargetLimits {
@@ -24,10 +25,18 @@ export interface PartSpec {
 /** The bytes of one part, readable as many times as a retry needs. */
 export interface PartBody {
   readonly size: number;
-  /** A fresh stream of exactly the part's bytes. Integrity errors (a changed file) surface as stream errors. */
-  open(): Readable;
+  /**
+   * A fresh stream of exactly the part's bytes. Integrity errors (a changed file) surface as stream errors.
+   * With `recycler`, large files' chunks are read into its buffers: the target gives each back once it
+   * has written it (and must not keep it after).
+   */
+  open(options?: PartBodyOpenOptions): Readable;
   /** Reads the part once and returns its digest, for services that need a checksum before the body; `signal` stops the read. */
   digest(algorithm: "md5" | "sha256", signal?: AbortSignal): Promise<Buffer>;
+}
+
+export interface PartBodyOpenOptions {
+  readonly recycler?: ChunkRecycler;
 }
 
 /** What the server acknowledged for one part. Recorded in the index only after the acknowledgement. */
