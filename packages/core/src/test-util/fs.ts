@@ -75,17 +75,7 @@ export async function collectUntilError(source: AsyncIterable<Buffer> | Readable
   return { bytes: Buffer.concat(chunks), error: undefined };
 }
 
-/** A small seeded PRNG (mulberry32), so random sweeps are the same on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from "./seeded-random.js";
 
 /** Deterministic content of a given size. */
 export function bytes(size: number, seed = 1): Buffer {

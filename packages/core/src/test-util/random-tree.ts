@@ -10,18 +10,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { random } from "./seeded-random.js";
 
-/** mulberry32: the same generator as test-util/fs.ts `random`. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Name pieces: ASCII, punctuation that sorts around "/", and characters above U+D800 (emoji, fullwidth, CJK). */
 const PIECES = ["a", "b", "z", "A", "0", "9", "-", ".", " ", "_", "~", "é", "ü", "ß", "日本", "😀", "\uFF01", "\uFFFD", "x".repeat(40)];

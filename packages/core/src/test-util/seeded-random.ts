@@ -1,0 +1,15 @@
+/**
+ * A small seeded PRNG (mulberry32): the same sequence on every machine and run,
+ * for random sweeps and generated trees. Plain JavaScript, no test framework,
+ * so scripts can use it too.
+ */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
