@@ -97,6 +97,8 @@ export class WriterFailedError extends Error {
  * ROWS_PER_STATEMENT rows and for one.
  */
 export class BackgroundEntryWriter {
+  /** Writer threads this process started so far (what a test of when one is started looks at). */
+  static threadsStarted = 0;
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly counter: Int32Array;
@@ -118,6 +120,7 @@ export class BackgroundEntryWriter {
     this.port = port1;
     // Throws (before any thread starts) where better-sqlite3 cannot be found from here: the caller then writes on its own thread.
     const sqlite = createRequire(import.meta.url).resolve("better-sqlite3");
+    BackgroundEntryWriter.threadsStarted++;
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { sqlite, indexPath, signal, port: port2, insertMany, insertOne, columns, manyLength: ROWS_PER_STATEMENT * columns },

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { IndexExistsError, IndexIncompatibleError, IndexNotFoundError } from "../errors.js";
 import { random, tempDir } from "../test-util/fs.js";
+import { BackgroundEntryWriter } from "./background-writer.js";
 import { FORMAT_VERSION } from "./schema.js";
 import { TapeIndex, type NewEntryRow } from "./tape-index.js";
 
@@ -228,23 +229,37 @@ describe("TapeIndex: writing a recording on a worker thread", () => {
     const total = (list.at(-1) as NewEntryRow).endOffset + 1024;
     const read = (background: boolean) => {
       const index = TapeIndex.forRecording(path.join(tempDir(), "i.db"), false);
-      index.writeRecording(list, () => ({ ...meta, totalSize: total, entryCount: list.length }), { background });
+      index.writeRecording(list, () => ({ ...meta, totalSize: total, entryCount: list.length }), { background, inlineRows: 100 });
       const got = { meta: index.meta(), entries: [...index.entriesInRange(0, total)] };
       index.close();
       return got;
     };
     const here = read(false);
     expect(here.entries).toHaveLength(5000);
+    const started = BackgroundEntryWriter.threadsStarted;
     expect(read(true)).toEqual(here);
+    expect(BackgroundEntryWriter.threadsStarted).toBe(started + 1);
   });
 
   it("what the database refuses is thrown, and nothing of the recording is kept", () => {
     const { index } = recorded(10);
     const broken = rows(3000);
     (broken[2000] as NewEntryRow).endOffset = (broken[1999] as NewEntryRow).endOffset; // two entries cannot end at the same byte
-    expect(() => index.writeRecording(broken, { ...meta, totalSize: 1, entryCount: 3000 }, { background: true })).toThrow(/UNIQUE constraint failed: entries.end_offset/);
+    expect(() => index.writeRecording(broken, { ...meta, totalSize: 1, entryCount: 3000 }, { background: true, inlineRows: 100 })).toThrow(/UNIQUE constraint failed: entries.end_offset/);
     expect([...index.entriesInRange(0, 1e9)]).toHaveLength(10);
     expect(index.meta().entryCount).toBe(10);
+    index.close();
+  });
+
+  it("a recording of few entries is written on this thread (no writer thread started), the same rows", () => {
+    const list = rows(50);
+    const total = (list.at(-1) as NewEntryRow).endOffset + 1024;
+    const index = TapeIndex.forRecording(path.join(tempDir(), "i.db"), false);
+    const started = BackgroundEntryWriter.threadsStarted;
+    index.writeRecording(list, () => ({ ...meta, totalSize: total, entryCount: list.length }), { background: true, inlineRows: 100 });
+    expect(BackgroundEntryWriter.threadsStarted).toBe(started);
+    expect([...index.entriesInRange(0, total)].map((e) => e.endOffset)).toEqual(list.map((r) => r.endOffset));
+    expect(index.meta().entryCount).toBe(50);
     index.close();
   });
 
@@ -254,7 +269,7 @@ describe("TapeIndex: writing a recording on a worker thread", () => {
       yield* rows(5000);
       throw new Error("the walk failed");
     }
-    expect(() => index.writeRecording(failing(), { ...meta, totalSize: 1, entryCount: 5000 }, { background: true })).toThrow("the walk failed");
+    expect(() => index.writeRecording(failing(), { ...meta, totalSize: 1, entryCount: 5000 }, { background: true, inlineRows: 100 })).toThrow("the walk failed");
     expect([...index.entriesInRange(0, 1e9)]).toHaveLength(10);
     index.close();
   });

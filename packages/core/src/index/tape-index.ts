@@ -159,6 +159,17 @@ function rowEncoder(): ((r: NewEntryRow, values: unknown[], k: number) => number
   return Object.assign(encode, { rootArc: () => rootArc });
 }
 
+/** Recordings of at most this many entries are written on the recording thread (see writeRecording). */
+const INLINE_RECORDING_ROWS = 4096;
+
+/** `held`, then `pending` (already taken from `rest`) unless done, then the rest of `rest`. */
+function* concatRows(held: readonly NewEntryRow[], pending: IteratorResult<NewEntryRow>, rest: Iterator<NewEntryRow>): Generator<NewEntryRow> {
+  yield* held;
+  if (pending.done) return;
+  yield pending.value;
+  for (let next = rest.next(); !next.done; next = rest.next()) yield next.value;
+}
+
 /** A writer thread for a recording into `indexPath`, or null where better-sqlite3 cannot be found from this module (a bundle that moved it). */
 function startBackgroundWriter(indexPath: string): BackgroundEntryWriter | null {
   try {
@@ -297,13 +308,29 @@ export class TapeIndex {
   writeRecording(
     rows: Iterable<NewEntryRow>,
     meta: RecordingMeta | (() => RecordingMeta),
-    options: { background?: boolean; extra?: Readonly<Record<string, string>> } = {},
+    options: { background?: boolean; extra?: Readonly<Record<string, string>>; inlineRows?: number } = {},
   ): void {
     const extra = Object.entries(options.extra ?? {});
     const getMeta = () => (typeof meta === "function" ? meta() : meta);
-    const writer = options.background ? startBackgroundWriter(this.path) : null;
-    if (writer) this.writeInBackground(writer, rows, getMeta, extra);
-    else this.writeHere(rows, getMeta, extra);
+    if (!options.background) {
+      this.writeHere(rows, getMeta, extra);
+    } else {
+      // Starting the writer thread (an isolate, better-sqlite3, a connection) costs tens of
+      // milliseconds: more than writing a few thousand rows here. So the first rows are held
+      // (a bounded number) and the thread is started only for a recording with more.
+      const it = rows[Symbol.iterator]();
+      const held: NewEntryRow[] = [];
+      const limit = options.inlineRows ?? INLINE_RECORDING_ROWS;
+      let next = it.next();
+      while (!next.done && held.length < limit) {
+        held.push(next.value);
+        next = it.next();
+      }
+      const writer = next.done ? null : startBackgroundWriter(this.path);
+      const all = concatRows(held, next, it);
+      if (writer) this.writeInBackground(writer, all, getMeta, extra);
+      else this.writeHere(all, getMeta, extra);
+    }
     this.readPrefixes();
   }
 
