@@ -124,3 +124,10 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
   }
   return new TargetError("TARGET_ERROR", `Azure Storage rejected ${where.action} for ${where.targetId} (${label}): ${message || "no message"}.`, options(false));
 }
+
+/** The service's error code of a failed request (BlobNotFound, ConditionNotMet, ...), if it gave one. */
+export function errorCodeOf(err: unknown): string | undefined {
+  const e = err as { details?: { errorCode?: unknown }; code?: unknown } | null;
+  const code = e?.details?.errorCode ?? e?.code;
+  return typeof code === "string" ? code : undefined;
+}

@@ -25,7 +25,8 @@ import {
 } from "@tartape/core";
 import { azureIdentityOptions, checkAzureObjectOptions, type AzureObjectOptions } from "./object-options.js";
 import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
-import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
+import { errorCodeOf, mapAzureError, type AzureCallContext } from "./azure-errors.js";
+import { ABORT_MARKER_METADATA, deleteIfUnchanged, dropStagedBlocks } from "./drop-staged.js";
 import { blobNameProblem, containerNameProblem } from "./azure-url.js";
 import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 import { AZURE_LIMITS } from "./limits.js";
@@ -56,15 +57,8 @@ export interface AzureTargetOptions extends AzureConnectionOptions, AzureObjectO
 
 /** Blob metadata naming the tape a committed blob holds (metadata names must be C# identifiers: no hyphen). */
 export const FINGERPRINT_METADATA = "tartape_fingerprint";
-/** Marks the empty blob abort commits to make Azure drop the staged blocks, until abort deletes it. */
-export const ABORT_MARKER_METADATA = "tartape_aborting";
+export { ABORT_MARKER_METADATA } from "./drop-staged.js";
 const TAR_CONTENT_TYPE = "application/x-tar";
-
-function errorCodeOf(err: unknown): string | undefined {
-  const e = err as { details?: { errorCode?: unknown }; code?: unknown } | null;
-  const code = e?.details?.errorCode ?? e?.code;
-  return typeof code === "string" ? code : undefined;
-}
 
 export class AzureTarget implements Target {
   readonly id: string;
@@ -234,28 +228,17 @@ export class AzureTarget implements Target {
       return;
     }
     if ((await this.stagedBlocks(uploadId, ctx.signal)).length === 0) return;
-    let emptyBlobEtag: string | undefined;
     try {
-      const committed = await this.timed(action, ctx.signal, (signal) =>
-        this.blockBlob.commitBlockList([], { conditions: { ifNoneMatch: "*" }, metadata: { [ABORT_MARKER_METADATA]: uploadId }, abortSignal: signal }),
-      );
-      emptyBlobEtag = committed.etag;
+      await dropStagedBlocks(this.blockBlob, uploadId, (request) => this.timed(action, ctx.signal, request));
     } catch (err) {
-      const code = errorCodeOf(err);
-      // Someone committed a blob here meanwhile; that commit already dropped the staged blocks.
-      if (code === "BlobAlreadyExists" || code === "ConditionNotMet") return;
       throw mapAzureError(err, this.where(action));
     }
-    await this.deleteIfUnchanged(emptyBlobEtag, action, ctx.signal);
   }
 
   private async deleteIfUnchanged(etag: string | undefined, action: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.timed(action, signal, (s) => this.blockBlob.delete({ ...(etag ? { conditions: { ifMatch: etag } } : {}), abortSignal: s }));
+      await deleteIfUnchanged(this.blockBlob, etag, (request) => this.timed(action, signal, request));
     } catch (err) {
-      const code = errorCodeOf(err);
-      // Already gone, or replaced by another writer since: not ours to delete any more.
-      if (code === "BlobNotFound" || code === "ConditionNotMet") return;
       throw mapAzureError(err, this.where(action));
     }
   }

@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   status: async () => (await import("./commands/status.js")).statusCommand(),
   abort: async () => (await import("./commands/abort.js")).abortCommand(),
+  cleanup: async () => (await import("./commands/cleanup.js")).cleanupCommand(),
   demo: async () => (await import("./commands/demo.js")).demoCommand(),
 };
 

@@ -74,12 +74,13 @@ export class S3LeftoverStore implements LeftoverStore {
     for (;;) {
       let out;
       try {
-        const input = { Bucket: this.options.bucket, Prefix: this.options.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker };
+        // The whole bucket, filtered here: MinIO lists an upload under a Prefix only when the prefix is its whole key.
+        const input = { Bucket: this.options.bucket, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker };
         out = await this.client.send(new ListMultipartUploadsCommand(input), { abortSignal: signal });
       } catch (err) {
         throw this.failure(err, "ListMultipartUploads", this.options.prefix);
       }
-      for (const upload of out.Uploads ?? []) if (upload.Key && upload.UploadId) yield upload;
+      for (const upload of out.Uploads ?? []) if (upload.Key?.startsWith(this.options.prefix) && upload.UploadId) yield upload;
       if (!out.IsTruncated) return;
       if (out.NextKeyMarker === keyMarker && out.NextUploadIdMarker === uploadIdMarker) throw stuck(`multipart upload listing of ${this.location}`);
       keyMarker = out.NextKeyMarker;
