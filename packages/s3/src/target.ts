@@ -40,7 +40,7 @@ import { multipartEtag, unquoteEtag } from "./etag.js";
 import { checkS3ObjectOptions, createUploadInput, identityOptions, sseCustomerInput, type S3ObjectOptions } from "./object-options.js";
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
-import { storeMarker } from "./ownership-marker.js";
+import { MARKER_PART_NUMBER, storeMarker } from "./ownership-marker.js";
 import { IDENTITY_PART_NUMBER, storeIdentity } from "./identity-marker.js";
 import { checkS3Location } from "./url.js";
 import { s3RemoteObjects } from "./source.js";
@@ -185,6 +185,8 @@ export class S3Target implements Target {
         throw this.failure(err, "ListParts", uploadId);
       }
       for (const p of out.Parts ?? []) {
+        // The identity and ownership markers are tartape's bookkeeping, not parts of the tape.
+        if (p.PartNumber === IDENTITY_PART_NUMBER || p.PartNumber === MARKER_PART_NUMBER) continue;
         if (p.PartNumber !== undefined && p.Size !== undefined && p.ETag !== undefined) parts.push({ number: p.PartNumber, size: p.Size, etag: unquoteEtag(p.ETag) });
       }
       if (!out.IsTruncated) return parts;
