@@ -5,6 +5,7 @@
  * the x-ms-error-code header, which the SDK puts in `details.errorCode`.
  */
 import { IntegrityMismatchError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
+import { credentialsUnavailable } from "./entra-id.js";
 
 /** Where a failing call went and what it was for, for messages. Never holds a secret. */
 export interface AzureCallContext {
@@ -63,6 +64,8 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
   if (err instanceof Error && err.name === "AbortError") return err;
   const wrapped = (err as { cause?: unknown } | null)?.cause;
   if (wrapped instanceof TartapeError) return wrapped;
+  const unavailable = credentialsUnavailable(err, where.account) ?? credentialsUnavailable(wrapped, where.account);
+  if (unavailable) return unavailable;
 
   const { status, code, message } = factsOf(err);
   const socket = classifySocketError(err);

@@ -18,7 +18,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   s3ChecksumMd5: "--checksum md5",
   s3ChecksumCrc32: "--checksum crc32",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
-  azureCredentialOptions: "or pass --connection-string",
+  azureCredentialOptions: "or pass --connection-string, or set AZURE_STORAGE_ACCOUNT to sign in with Microsoft Entra ID (DefaultAzureCredential)",
   noCatalog: "--no-catalog",
   storageClass: "--storage-class",
   metadata: "--metadata",

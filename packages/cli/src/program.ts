@@ -56,6 +56,7 @@ Exit codes:
 Environment:
   AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION   s3:// destinations
   AZURE_STORAGE_CONNECTION_STRING                                         az:// destinations
+  AZURE_STORAGE_ACCOUNT                                                   az:// without a connection string: sign in with Microsoft Entra ID
   STORAGE_EMULATOR_HOST                                                   gs:// against an emulator
   TARTAPE_DEBUG=1                                                         print stack traces`;
 

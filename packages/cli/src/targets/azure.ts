@@ -1,12 +1,21 @@
-/** `az://container/blob`: the account comes from `--connection-string` or AZURE_STORAGE_CONNECTION_STRING. */
+/** `az://container/blob`: the account comes from `--connection-string`, AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT with Microsoft Entra ID. */
 import type { Target } from "@tartape/core";
 import type { AzureAccessTier, AzureConnectionOptions } from "@tartape/azure";
 import { envValue, type ConnectionOptions, type Environment } from "./connection-options.js";
 
-/** The connection string from --connection-string or AZURE_STORAGE_CONNECTION_STRING; none: the package says what it needs. */
-export function azureConnection(options: ConnectionOptions, env: Environment): AzureConnectionOptions {
+/**
+ * How to reach the account: the connection string from --connection-string or
+ * AZURE_STORAGE_CONNECTION_STRING; without one, Microsoft Entra ID
+ * (DefaultAzureCredential) for the account AZURE_STORAGE_ACCOUNT names; with
+ * neither, nothing, and the package says what it needs.
+ */
+export async function azureConnection(options: ConnectionOptions, env: Environment): Promise<AzureConnectionOptions> {
   const connectionString = options.connectionString ?? envValue(env, "AZURE_STORAGE_CONNECTION_STRING");
-  return connectionString !== undefined ? { connectionString } : {};
+  if (connectionString !== undefined) return { connectionString };
+  const account = envValue(env, "AZURE_STORAGE_ACCOUNT");
+  if (account === undefined) return {};
+  const { entraIdConnection } = await import("@tartape/azure");
+  return entraIdConnection(account);
 }
 
 export async function azureTargetFromUrl(url: string, options: ConnectionOptions, env: Environment): Promise<Target> {
@@ -17,7 +26,7 @@ export async function azureTargetFromUrl(url: string, options: ConnectionOptions
     blob,
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-    ...azureConnection(options, env),
+    ...(await azureConnection(options, env)),
     accessTier: options.accessTier as AzureAccessTier | undefined,
     metadata: options.metadata,
     tags: options.tags,

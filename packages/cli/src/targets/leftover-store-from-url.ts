@@ -22,7 +22,7 @@ export async function leftoverStoreFromUrl(url: string, options: ConnectionOptio
     }
     case "az": {
       const { azureLeftoverStore } = await import("@tartape/azure");
-      return azureLeftoverStore({ container: bucket, prefix, ...azureConnection(options, env) });
+      return azureLeftoverStore({ container: bucket, prefix, ...(await azureConnection(options, env)) });
     }
     case "gs": {
       const { gcsLeftoverStore } = await import("@tartape/gcs");
