@@ -6,10 +6,11 @@
  * carry this tape's upload id, and a resumed run finds them by listing the
  * blob's uncommitted blocks.
  */
-import type { BlobGetPropertiesResponse, BlockBlobClient } from "@azure/storage-blob";
+import type { BlobGetPropertiesResponse, BlockBlobClient, CpkInfo } from "@azure/storage-blob";
 import {
   IntegrityMismatchError,
   InvalidArgumentError,
+  OPTION_WORDS,
   type CompletedObject,
   type PartBody,
   type PartReceipt,
@@ -32,6 +33,7 @@ import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 import { AZURE_LIMITS } from "./limits.js";
 import { azureRemoteObjects } from "./azure-source.js";
 import { verifyCommittedBlocks } from "./verify-commit.js";
+import { cpkInfo } from "./customer-key.js";
 
 export interface AzureTargetOptions extends AzureConnectionOptions, AzureObjectOptions {
   /** The container that receives the blob; it must exist. */
@@ -89,18 +91,28 @@ export class AzureTarget implements Target {
     this.blockBlob = service.getContainerClient(options.container).getBlockBlobClient(options.blob);
     this.account = accountNameOf(service);
     this.endpoint = publicUrl(service.url);
+    // The SDK would refuse at the first request, after the run had begun; Azure itself takes the key only over TLS.
+    if (this.objectOptions.sseCustomerKey !== undefined && new URL(service.url).protocol !== "https:") {
+      throw new InvalidArgumentError(`Azure takes a customer-provided key (${OPTION_WORDS.s3SseCustomerKey}) over HTTPS only, and ${this.endpoint} is not an https:// endpoint.`);
+    }
     this.id = `az://${this.account}/${this.container}/${this.blob}`;
     this.partSize = options.partSize;
     this.limits = { ...AZURE_LIMITS, ...options.limits };
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
     this.idleTimeoutMs = options.idleTimeoutMs;
-    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service });
+    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service, ...this.customerKey });
     this.objectIdentity = { id: this.id, options: azureIdentityOptions(this.objectOptions) };
   }
 
-  /** The encryption scope every block and the commit carry, when one was asked for. */
-  private get scope(): { encryptionScope?: string } {
+  /** The encryption scope or customer-provided key every block and the commit carry, when one was asked for. */
+  private get scope(): { encryptionScope?: string; customerProvidedKey?: CpkInfo } {
+    if (this.objectOptions.sseCustomerKey !== undefined) return { customerProvidedKey: cpkInfo(this.objectOptions.sseCustomerKey) };
     return this.objectOptions.encryptionScope !== undefined ? { encryptionScope: this.objectOptions.encryptionScope } : {};
+  }
+
+  /** A blob encrypted with a customer-provided key shows its properties (the tape's fingerprint) only to requests that carry the key. */
+  private get customerKey(): { customerProvidedKey?: CpkInfo } {
+    return this.objectOptions.sseCustomerKey !== undefined ? { customerProvidedKey: cpkInfo(this.objectOptions.sseCustomerKey) } : {};
   }
 
   /** Where the finished blob lives, without any SAS token. */
@@ -129,7 +141,7 @@ export class AzureTarget implements Target {
   /** The committed blob's properties, or null when no blob is committed under this name. */
   private async propertiesOrNull(action: string, signal: AbortSignal): Promise<BlobGetPropertiesResponse | null> {
     try {
-      return await this.timed(action, signal, (s) => this.blockBlob.getProperties({ abortSignal: s }));
+      return await this.timed(action, signal, (s) => this.blockBlob.getProperties({ ...this.customerKey, abortSignal: s }));
     } catch (err) {
       if (errorCodeOf(err) === "BlobNotFound") return null;
       throw mapAzureError(err, this.where(action));

@@ -51,7 +51,7 @@ export const cliOptionWords: OptionWords = (option, value) => {
   if ((option === "metadata" || option === "tag") && value !== "") {
     return value.split("&").map((pair) => `--${option} ${shellQuote(decodeURIComponent(pair))}`).join(" ");
   }
-  // The index keeps a customer key's MD5, never the key.
+  // The index keeps a customer key's MD5 (S3) or SHA-256 (Azure), never the key.
   if (option === "sseCustomerKey" && value !== "") return `--sse-customer-key <the key file whose key has ${value}>`;
   const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return value === "" ? `no ${flag}` : `${flag} ${value}`;

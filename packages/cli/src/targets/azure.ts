@@ -32,5 +32,6 @@ export async function azureTargetFromUrl(url: string, options: ConnectionOptions
     tags: options.tags,
     contentType: options.contentType,
     encryptionScope: options.encryptionScope,
+    sseCustomerKey: options.sseCustomerKey,
   });
 }

@@ -23,7 +23,7 @@ const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions;
   { flag: "--content-type", option: "contentType", kinds: ["s3", "az", "gs"] },
   { flag: "--sse", option: "sse", kinds: ["s3"] },
   { flag: "--sse-kms-key-id", option: "sseKmsKeyId", kinds: ["s3"] },
-  { flag: "--sse-customer-key", option: "sseCustomerKey", kinds: ["s3"] },
+  { flag: "--sse-customer-key", option: "sseCustomerKey", kinds: ["s3", "az"] },
   { flag: "--access-tier", option: "accessTier", kinds: ["az"] },
   { flag: "--encryption-scope", option: "encryptionScope", kinds: ["az"] },
   { flag: "--kms-key-name", option: "kmsKeyName", kinds: ["gs"] },
