@@ -12,7 +12,7 @@ import type { Leftover, LeftoverListing, LeftoverStore } from "@tartape/core";
 import { createStorage, describeEndpoint, type GcsConnectionOptions } from "./client.js";
 import { forEachConcurrently } from "./concurrency.js";
 import { toTargetError } from "./errors.js";
-import { deleteObject, listObjects } from "./objects.js";
+import { deleteObject, listObjects, objectPages } from "./objects.js";
 import type { StoredObject } from "./stored-object.js";
 import { TEMPORARY_METADATA, temporaryOf } from "./temporary-names.js";
 
@@ -53,20 +53,24 @@ export class GcsLeftoverStore implements LeftoverStore {
   }
 
   async list(signal: AbortSignal): Promise<LeftoverListing> {
-    const objects = await this.call("listing objects", this.options.prefix, signal, () => listObjects(this.bucket, this.options.prefix, signal));
     const uploads = new Map<string, { key: string; objects: StoredObject[] }>();
     let notTartapes = 0;
-    for (const object of objects) {
-      const own = ownTemporary(object);
-      if (own === null) {
-        // Counted only when it looks like a temporary: the bucket's other objects are none of cleanup's business.
-        if (temporaryOf(object.name) !== null) notTartapes++;
-        continue;
+    // Page by page, keeping only temporaries: the prefix may hold any number of other objects.
+    await this.call("listing objects", this.options.prefix, signal, async () => {
+      for await (const page of objectPages(this.bucket, this.options.prefix, signal)) {
+        for (const object of page) {
+          const own = ownTemporary(object);
+          if (own === null) {
+            // Counted only when it looks like a temporary: the bucket's other objects are none of cleanup's business.
+            if (temporaryOf(object.name) !== null) notTartapes++;
+            continue;
+          }
+          const group = uploads.get(own.uploadId) ?? { key: own.key, objects: [] };
+          group.objects.push(object);
+          uploads.set(own.uploadId, group);
+        }
       }
-      const group = uploads.get(own.uploadId) ?? { key: own.key, objects: [] };
-      group.objects.push(object);
-      uploads.set(own.uploadId, group);
-    }
+    });
     const leftovers = [...uploads].map(([uploadId, { key, objects: held }]): Leftover => ({
       kind: "temporary-objects",
       object: `gs://${this.options.bucket}/${key}`,
