@@ -1,5 +1,6 @@
 /** Azure object options with the CLI against a real Azurite: tier, metadata, index tags and content type read back; a resume with others refused. */
 import path from "node:path";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { AccountSASPermissions, BlobServiceClient } from "@azure/storage-blob";
 import { parseAzureUrl } from "@tartape/azure";
@@ -98,7 +99,7 @@ describe("Azure secrets", () => {
     });
   }
 
-  it("an account key, a connection string and a SAS token appear in no output, log or index", async () => {
+  it("an account key, a connection string, a SAS token and a customer-provided key appear in no output, log or index", async () => {
     const { url, env } = harness.cli("secrets/tape.tar");
     const connectionString = env["AZURE_STORAGE_CONNECTION_STRING"]!;
     const { AccountName: account, AccountKey: accountKey, BlobEndpoint: blobEndpoint } = fields(connectionString);
@@ -121,6 +122,14 @@ describe("Azure secrets", () => {
     const wrongKey = Buffer.alloc(64, 1).toString("base64");
     const wrong = await runCli(["upload", dir, url.replace("secrets/", "secrets-wrong/")], { AZURE_STORAGE_CONNECTION_STRING: connectionString.replace(accountKey!, wrongKey) });
     expect(wrong.code).toBe(1);
+    // A customer-provided key: Azure takes it over HTTPS only, so against Azurite (http) the run is refused before anything is
+    // read or sent (the requests it sends over HTTPS: packages/azure/src/object-requests.test.ts). The key must not show either way.
+    const customerKey = randomBytes(32);
+    const keyFile = scratch.file("customer.key");
+    fs.writeFileSync(keyFile, customerKey);
+    const cpk = await runCli(["upload", dir, url.replace("secrets/", "secrets-cpk/"), "--sse-customer-key", keyFile, "--event-log", log], env);
+    expect(cpk.code).toBe(2);
+    expect(cpk.stderr).toMatch(/^tartape: Azure takes a customer-provided key \(--sse-customer-key\) over HTTPS only, and http:\/\/\S+ is not an https:\/\/ endpoint\.$/m);
     const status = await runCli(["status", dir, "--json"], env);
 
     const seen: Array<[string, string | Buffer]> = [
@@ -128,12 +137,13 @@ describe("Azure secrets", () => {
       ["SAS run", viaSas.stdout + viaSas.stderr],
       ["flag run", flagged.stdout + flagged.stderr],
       ["wrong key run", wrong.stdout + wrong.stderr],
+      ["customer key run", cpk.stdout + cpk.stderr],
       ["status", status.stdout],
       ["event log", fs.readFileSync(log)],
       ...filesUnder(path.join(dir, ".tartape")),
     ];
     for (const [where, text] of seen) {
-      for (const secret of [accountKey!, wrongKey, signature, encodeURIComponent(signature)]) {
+      for (const secret of [accountKey!, wrongKey, signature, encodeURIComponent(signature), customerKey.toString("base64"), customerKey.toString("hex")]) {
         expect(Buffer.from(text).includes(secret), `a secret in ${where}`).toBe(false);
       }
     }

@@ -46,8 +46,11 @@ export async function createBucketWhenReady(client: S3Client, bucket: string, ti
   }
 }
 
-/** UploadPart only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean. */
-const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=\d+/ };
+/**
+ * UploadPart of the tape's parts only (`PUT ...?partNumber=N&uploadId=...`): create, list, complete and reads stay clean,
+ * and so do the identity and ownership markers (parts 9,999 and 10,000, stored with the create), so a rule's Nth request is a part of the tape.
+ */
+const PART_UPLOADS = { method: "PUT", pathPattern: /[?&]partNumber=(?!(?:9999|10000)(?:&|$))\d+/ };
 /** CompleteMultipartUpload: `POST ...?uploadId=...` (CreateMultipartUpload is `POST ...?uploads`). */
 const FINAL_STEP = { method: "POST", pathPattern: /[?&]uploadId=/ };
 

@@ -5,6 +5,7 @@
  * the x-ms-error-code header, which the SDK puts in `details.errorCode`.
  */
 import { IntegrityMismatchError, TargetError, TartapeError, classifySocketError } from "@tartape/core";
+import { credentialsUnavailable } from "./entra-id.js";
 
 /** Where a failing call went and what it was for, for messages. Never holds a secret. */
 export interface AzureCallContext {
@@ -63,6 +64,8 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
   if (err instanceof Error && err.name === "AbortError") return err;
   const wrapped = (err as { cause?: unknown } | null)?.cause;
   if (wrapped instanceof TartapeError) return wrapped;
+  const unavailable = credentialsUnavailable(err, where.account) ?? credentialsUnavailable(wrapped, where.account);
+  if (unavailable) return unavailable;
 
   const { status, code, message } = factsOf(err);
   const socket = classifySocketError(err);
@@ -123,4 +126,11 @@ export function mapAzureError(err: unknown, where: AzureCallContext): unknown {
     );
   }
   return new TargetError("TARGET_ERROR", `Azure Storage rejected ${where.action} for ${where.targetId} (${label}): ${message || "no message"}.`, options(false));
+}
+
+/** The service's error code of a failed request (BlobNotFound, ConditionNotMet, ...), if it gave one. */
+export function errorCodeOf(err: unknown): string | undefined {
+  const e = err as { details?: { errorCode?: unknown }; code?: unknown } | null;
+  const code = e?.details?.errorCode ?? e?.code;
+  return typeof code === "string" ? code : undefined;
 }

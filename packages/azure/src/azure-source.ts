@@ -5,7 +5,7 @@
  * the target.
  */
 import { Readable } from "node:stream";
-import type { BlockBlobClient } from "@azure/storage-blob";
+import type { BlockBlobClient, CpkInfo } from "@azure/storage-blob";
 import { CATALOG_SUFFIX, ObjectChangedError, type ObjectVersion, type PartBody, type RemoteObjects, type Source } from "@tartape/core";
 import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
 import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
@@ -16,6 +16,8 @@ const FINGERPRINT_METADATA = "tartape_fingerprint";
 export interface AzureSourceOptions extends AzureConnectionOptions {
   readonly container: string;
   readonly blob: string;
+  /** The customer-provided key the tape was uploaded with: reading it, and writing its catalog, take the same. */
+  readonly customerProvidedKey?: CpkInfo;
 }
 
 function errorCodeOf(err: unknown): string | undefined {
@@ -31,6 +33,7 @@ export class AzureSource implements Source {
     private readonly client: BlockBlobClient,
     private readonly where: Omit<AzureCallContext, "action" | "targetId">,
     readonly blob: string,
+    private readonly cpk: { customerProvidedKey?: CpkInfo } = {},
   ) {
     this.id = `az://${where.account}/${where.container}/${blob}`;
   }
@@ -41,7 +44,7 @@ export class AzureSource implements Source {
 
   async stat(signal?: AbortSignal): Promise<ObjectVersion | null> {
     try {
-      const props = await this.client.getProperties(signal ? { abortSignal: signal } : {});
+      const props = await this.client.getProperties({ ...this.cpk, ...(signal ? { abortSignal: signal } : {}) });
       return { size: props.contentLength ?? 0, version: props.etag ?? "", fingerprint: props.metadata?.[FINGERPRINT_METADATA] };
     } catch (err) {
       if (errorCodeOf(err) === "BlobNotFound") return null;
@@ -52,7 +55,7 @@ export class AzureSource implements Source {
   async read(start: number, end: number, version: ObjectVersion, signal?: AbortSignal): Promise<Readable> {
     if (end <= start) return Readable.from([]);
     try {
-      const out = await this.client.download(start, end - start, { conditions: { ifMatch: version.version }, ...(signal ? { abortSignal: signal } : {}) });
+      const out = await this.client.download(start, end - start, { conditions: { ifMatch: version.version }, ...this.cpk, ...(signal ? { abortSignal: signal } : {}) });
       return out.readableStreamBody as Readable;
     } catch (err) {
       const code = errorCodeOf(err);
@@ -65,7 +68,7 @@ export class AzureSource implements Source {
   async put(body: PartBody, signal: AbortSignal): Promise<void> {
     const md5 = await body.digest("md5", signal);
     try {
-      await this.client.upload(() => body.open(), body.size, { blobHTTPHeaders: { blobContentMD5: md5, blobContentType: "application/octet-stream" }, abortSignal: signal });
+      await this.client.upload(() => body.open(), body.size, { blobHTTPHeaders: { blobContentMD5: md5, blobContentType: "application/octet-stream" }, ...this.cpk, abortSignal: signal });
     } catch (err) {
       throw this.failure(err, "writing the catalog");
     }
@@ -77,7 +80,8 @@ export function azureRemoteObjects(options: AzureSourceOptions): RemoteObjects {
   const service = serviceClientFor(options);
   const container = service.getContainerClient(options.container);
   const where = { account: accountNameOf(service), container: options.container, endpoint: publicUrl(service.url) };
-  const tape = new AzureSource(container.getBlockBlobClient(options.blob), where, options.blob);
-  const catalog = new AzureSource(container.getBlockBlobClient(options.blob + CATALOG_SUFFIX), where, options.blob + CATALOG_SUFFIX);
+  const cpk = options.customerProvidedKey ? { customerProvidedKey: options.customerProvidedKey } : {};
+  const tape = new AzureSource(container.getBlockBlobClient(options.blob), where, options.blob, cpk);
+  const catalog = new AzureSource(container.getBlockBlobClient(options.blob + CATALOG_SUFFIX), where, options.blob + CATALOG_SUFFIX, cpk);
   return { tape, catalog, putCatalog: (body, signal) => catalog.put(body, signal) };
 }

@@ -6,10 +6,11 @@
  * carry this tape's upload id, and a resumed run finds them by listing the
  * blob's uncommitted blocks.
  */
-import type { BlobGetPropertiesResponse, BlockBlobClient } from "@azure/storage-blob";
+import type { BlobGetPropertiesResponse, BlockBlobClient, CpkInfo } from "@azure/storage-blob";
 import {
   IntegrityMismatchError,
   InvalidArgumentError,
+  OPTION_WORDS,
   type CompletedObject,
   type PartBody,
   type PartReceipt,
@@ -25,12 +26,14 @@ import {
 } from "@tartape/core";
 import { azureIdentityOptions, checkAzureObjectOptions, type AzureObjectOptions } from "./object-options.js";
 import { accountNameOf, publicUrl, serviceClientFor, type AzureConnectionOptions } from "./azure-client.js";
-import { mapAzureError, type AzureCallContext } from "./azure-errors.js";
+import { errorCodeOf, mapAzureError, type AzureCallContext } from "./azure-errors.js";
+import { ABORT_MARKER_METADATA, deleteIfUnchanged, dropStagedBlocks } from "./drop-staged.js";
 import { blobNameProblem, containerNameProblem } from "./azure-url.js";
 import { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 import { AZURE_LIMITS } from "./limits.js";
 import { azureRemoteObjects } from "./azure-source.js";
 import { verifyCommittedBlocks } from "./verify-commit.js";
+import { cpkInfo } from "./customer-key.js";
 
 export interface AzureTargetOptions extends AzureConnectionOptions, AzureObjectOptions {
   /** The container that receives the blob; it must exist. */
@@ -56,15 +59,8 @@ export interface AzureTargetOptions extends AzureConnectionOptions, AzureObjectO
 
 /** Blob metadata naming the tape a committed blob holds (metadata names must be C# identifiers: no hyphen). */
 export const FINGERPRINT_METADATA = "tartape_fingerprint";
-/** Marks the empty blob abort commits to make Azure drop the staged blocks, until abort deletes it. */
-export const ABORT_MARKER_METADATA = "tartape_aborting";
+export { ABORT_MARKER_METADATA } from "./drop-staged.js";
 const TAR_CONTENT_TYPE = "application/x-tar";
-
-function errorCodeOf(err: unknown): string | undefined {
-  const e = err as { details?: { errorCode?: unknown }; code?: unknown } | null;
-  const code = e?.details?.errorCode ?? e?.code;
-  return typeof code === "string" ? code : undefined;
-}
 
 export class AzureTarget implements Target {
   readonly id: string;
@@ -95,18 +91,28 @@ export class AzureTarget implements Target {
     this.blockBlob = service.getContainerClient(options.container).getBlockBlobClient(options.blob);
     this.account = accountNameOf(service);
     this.endpoint = publicUrl(service.url);
+    // The SDK would refuse at the first request, after the run had begun; Azure itself takes the key only over TLS.
+    if (this.objectOptions.sseCustomerKey !== undefined && new URL(service.url).protocol !== "https:") {
+      throw new InvalidArgumentError(`Azure takes a customer-provided key (${OPTION_WORDS.s3SseCustomerKey}) over HTTPS only, and ${this.endpoint} is not an https:// endpoint.`);
+    }
     this.id = `az://${this.account}/${this.container}/${this.blob}`;
     this.partSize = options.partSize;
     this.limits = { ...AZURE_LIMITS, ...options.limits };
     this.deleteBlobOnAbort = options.deleteBlobOnAbort ?? false;
     this.idleTimeoutMs = options.idleTimeoutMs;
-    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service });
+    this.remote = azureRemoteObjects({ container: options.container, blob: options.blob, client: service, ...this.customerKey });
     this.objectIdentity = { id: this.id, options: azureIdentityOptions(this.objectOptions) };
   }
 
-  /** The encryption scope every block and the commit carry, when one was asked for. */
-  private get scope(): { encryptionScope?: string } {
+  /** The encryption scope or customer-provided key every block and the commit carry, when one was asked for. */
+  private get scope(): { encryptionScope?: string; customerProvidedKey?: CpkInfo } {
+    if (this.objectOptions.sseCustomerKey !== undefined) return { customerProvidedKey: cpkInfo(this.objectOptions.sseCustomerKey) };
     return this.objectOptions.encryptionScope !== undefined ? { encryptionScope: this.objectOptions.encryptionScope } : {};
+  }
+
+  /** A blob encrypted with a customer-provided key shows its properties (the tape's fingerprint) only to requests that carry the key. */
+  private get customerKey(): { customerProvidedKey?: CpkInfo } {
+    return this.objectOptions.sseCustomerKey !== undefined ? { customerProvidedKey: cpkInfo(this.objectOptions.sseCustomerKey) } : {};
   }
 
   /** Where the finished blob lives, without any SAS token. */
@@ -135,7 +141,7 @@ export class AzureTarget implements Target {
   /** The committed blob's properties, or null when no blob is committed under this name. */
   private async propertiesOrNull(action: string, signal: AbortSignal): Promise<BlobGetPropertiesResponse | null> {
     try {
-      return await this.timed(action, signal, (s) => this.blockBlob.getProperties({ abortSignal: s }));
+      return await this.timed(action, signal, (s) => this.blockBlob.getProperties({ ...this.customerKey, abortSignal: s }));
     } catch (err) {
       if (errorCodeOf(err) === "BlobNotFound") return null;
       throw mapAzureError(err, this.where(action));
@@ -234,28 +240,17 @@ export class AzureTarget implements Target {
       return;
     }
     if ((await this.stagedBlocks(uploadId, ctx.signal)).length === 0) return;
-    let emptyBlobEtag: string | undefined;
     try {
-      const committed = await this.timed(action, ctx.signal, (signal) =>
-        this.blockBlob.commitBlockList([], { conditions: { ifNoneMatch: "*" }, metadata: { [ABORT_MARKER_METADATA]: uploadId }, abortSignal: signal }),
-      );
-      emptyBlobEtag = committed.etag;
+      await dropStagedBlocks(this.blockBlob, uploadId, (request) => this.timed(action, ctx.signal, request));
     } catch (err) {
-      const code = errorCodeOf(err);
-      // Someone committed a blob here meanwhile; that commit already dropped the staged blocks.
-      if (code === "BlobAlreadyExists" || code === "ConditionNotMet") return;
       throw mapAzureError(err, this.where(action));
     }
-    await this.deleteIfUnchanged(emptyBlobEtag, action, ctx.signal);
   }
 
   private async deleteIfUnchanged(etag: string | undefined, action: string, signal: AbortSignal): Promise<void> {
     try {
-      await this.timed(action, signal, (s) => this.blockBlob.delete({ ...(etag ? { conditions: { ifMatch: etag } } : {}), abortSignal: s }));
+      await deleteIfUnchanged(this.blockBlob, etag, (request) => this.timed(action, signal, request));
     } catch (err) {
-      const code = errorCodeOf(err);
-      // Already gone, or replaced by another writer since: not ours to delete any more.
-      if (code === "BlobNotFound" || code === "ConditionNotMet") return;
       throw mapAzureError(err, this.where(action));
     }
   }

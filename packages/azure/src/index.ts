@@ -6,3 +6,5 @@ export { CONNECTION_STRING_ENV, type AzureConnectionOptions, type AzureCredentia
 export { mapAzureError, type AzureCallContext } from "./azure-errors.js";
 export { blockIdFor, parseBlockId, uploadIdFor } from "./block-id.js";
 export { AzureSource, azureRemoteObjects, type AzureSourceOptions } from "./azure-source.js";
+export { AzureLeftoverStore, azureLeftoverStore, type AzureLeftoverStoreOptions } from "./leftover-store.js";
+export { entraIdConnection, triedSources, ACCOUNT_ENV } from "./entra-id.js";

@@ -1,11 +1,12 @@
 /**
  * What the blob is besides its bytes: access tier, metadata, index tags,
- * content type, encryption scope. Azure takes them when the block list is
+ * content type, encryption scope or customer-provided key. Azure takes them when the block list is
  * committed (the scope also with every staged block), but they are named in
  * the target's objectIdentity all the same: a resume that would commit a
  * blob other than the one the upload began as is refused, as on S3.
  */
 import { InvalidArgumentError, OPTION_WORDS } from "@tartape/core";
+import { customerKeyBytes, customerKeyFingerprint } from "./customer-key.js";
 
 export type AzureAccessTier = "Hot" | "Cool" | "Cold" | "Archive";
 const TIERS: readonly AzureAccessTier[] = ["Hot", "Cool", "Cold", "Archive"];
@@ -21,6 +22,8 @@ export interface AzureObjectOptions {
   readonly contentType?: string | undefined;
   /** An encryption scope of the account, for every block and the blob. */
   readonly encryptionScope?: string | undefined;
+  /** A customer-provided key (CPK, customer-key.ts): 32 bytes or their base64, for every request that writes or reads the blob's bytes. HTTPS only. */
+  readonly sseCustomerKey?: Uint8Array | string | undefined;
 }
 
 const RESERVED_PREFIX = "tartape_";
@@ -46,6 +49,12 @@ export function checkAzureObjectOptions(options: AzureObjectOptions): AzureObjec
   if (options.encryptionScope !== undefined && !/^[A-Za-z0-9]{3,63}$/.test(options.encryptionScope)) {
     throw new InvalidArgumentError(`${JSON.stringify(options.encryptionScope)} is not an Azure encryption scope name for ${OPTION_WORDS.azureEncryptionScope}: 3 to 63 letters and digits.`);
   }
+  if (options.sseCustomerKey !== undefined) {
+    customerKeyBytes(options.sseCustomerKey);
+    if (options.encryptionScope !== undefined) {
+      throw new InvalidArgumentError(`A blob is encrypted with one kind of key: ${OPTION_WORDS.s3SseCustomerKey} cannot go with ${OPTION_WORDS.azureEncryptionScope}.`);
+    }
+  }
   return tier ? { ...options, accessTier: tier } : options;
 }
 
@@ -64,5 +73,6 @@ export function azureIdentityOptions(options: AzureObjectOptions): Record<string
   if (options.tags !== undefined && Object.keys(options.tags).length > 0) named.tag = pairs(options.tags);
   if (options.contentType !== undefined) named.contentType = options.contentType;
   if (options.encryptionScope !== undefined) named.encryptionScope = options.encryptionScope;
+  if (options.sseCustomerKey !== undefined) named.sseCustomerKey = customerKeyFingerprint(options.sseCustomerKey);
   return named;
 }

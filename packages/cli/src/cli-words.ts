@@ -18,7 +18,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   s3ChecksumMd5: "--checksum md5",
   s3ChecksumCrc32: "--checksum crc32",
   azureConnectionStringGiven: "given with --connection-string or in AZURE_STORAGE_CONNECTION_STRING",
-  azureCredentialOptions: "or pass --connection-string",
+  azureCredentialOptions: "or pass --connection-string, or set AZURE_STORAGE_ACCOUNT to sign in with Microsoft Entra ID (DefaultAzureCredential)",
   noCatalog: "--no-catalog",
   storageClass: "--storage-class",
   metadata: "--metadata",
@@ -51,7 +51,7 @@ export const cliOptionWords: OptionWords = (option, value) => {
   if ((option === "metadata" || option === "tag") && value !== "") {
     return value.split("&").map((pair) => `--${option} ${shellQuote(decodeURIComponent(pair))}`).join(" ");
   }
-  // The index keeps a customer key's MD5, never the key.
+  // The index keeps a customer key's MD5 (S3) or SHA-256 (Azure), never the key.
   if (option === "sseCustomerKey" && value !== "") return `--sse-customer-key <the key file whose key has ${value}>`;
   const flag = `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   return value === "" ? `no ${flag}` : `${flag} ${value}`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { commandsNeeded, createProgram } from "./program.js";
 
-const ALL = ["record", "cat", "ls", "get", "restore", "download", "verify", "upload", "status", "abort", "demo"];
+const ALL = ["record", "cat", "ls", "get", "restore", "download", "verify", "upload", "status", "abort", "cleanup", "demo"];
 
 describe("commandsNeeded", () => {
   it("is the one command a command line names, after any program option", () => {

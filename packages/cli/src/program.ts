@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   status: async () => (await import("./commands/status.js")).statusCommand(),
   abort: async () => (await import("./commands/abort.js")).abortCommand(),
+  cleanup: async () => (await import("./commands/cleanup.js")).cleanupCommand(),
   demo: async () => (await import("./commands/demo.js")).demoCommand(),
 };
 
@@ -55,6 +56,7 @@ Exit codes:
 Environment:
   AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION   s3:// destinations
   AZURE_STORAGE_CONNECTION_STRING                                         az:// destinations
+  AZURE_STORAGE_ACCOUNT                                                   az:// without a connection string: sign in with Microsoft Entra ID
   STORAGE_EMULATOR_HOST                                                   gs:// against an emulator
   TARTAPE_DEBUG=1                                                         print stack traces`;
 

@@ -38,3 +38,5 @@ export type { CatalogOutcome } from "./catalog/publish.js";
 export { restoreTape, DEFAULT_RESTORE_CONCURRENCY, DEFAULT_RANGE_SIZE, type RestoreOptions, type RestoreProgress, type RestoreResult } from "./restore/restore-tape.js";
 export { DestinationNotEmptyError, DestinationWriteError, EntriesRefusedError, type RefusedEntry } from "./restore/errors.js";
 export { downloadTape, PartCorruptError, DEFAULT_DOWNLOAD_CONCURRENCY, type DownloadOptions, type DownloadResult } from "./download/download-tape.js";
+export { cleanupLeftovers, type CleanupOptions, type CleanupResult } from "./cleanup/cleanup-leftovers.js";
+export type { Leftover, LeftoverListing, LeftoverStore } from "./cleanup/leftovers.js";

@@ -8,3 +8,4 @@ export { crc32c, crc32cCombine, crc32cToBase64 } from "./crc32c.js";
 export { planComposeTree, MAX_COMPOSE_SOURCES, type ComposePlan, type ComposeStep, type ComposeNode } from "./compose-plan.js";
 export { temporaryRoot, uploadPrefix } from "./temporary-names.js";
 export { GcsSource, gcsRemoteObjects, type GcsSourceOptions } from "./source.js";
+export { GcsLeftoverStore, gcsLeftoverStore, type GcsLeftoverStoreOptions } from "./leftover-store.js";

@@ -14,18 +14,23 @@ const PAGE_SIZE = 1000;
 /** Every object whose name starts with `prefix`, page by page; at most `limit` of them. */
 export async function listObjects(bucket: Bucket, prefix: string, signal: AbortSignal, limit = Infinity): Promise<StoredObject[]> {
   const found: StoredObject[] = [];
+  for await (const page of objectPages(bucket, prefix, signal, () => Math.min(PAGE_SIZE, limit - found.length))) {
+    found.push(...page);
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/** The objects whose names start with `prefix`, one page at a time, so a caller can keep only some of a large listing. */
+export async function* objectPages(bucket: Bucket, prefix: string, signal: AbortSignal, pageSize: () => number = () => PAGE_SIZE): AsyncGenerator<StoredObject[]> {
   let pageToken: string | undefined;
   do {
-    const [files, next] = await unlessAborted(
-      bucket.getFiles({ prefix, autoPaginate: false, maxResults: Math.min(PAGE_SIZE, limit - found.length), ...(pageToken ? { pageToken } : {}) }),
-      signal,
-    );
-    for (const file of files) found.push(storedObject(file.metadata));
+    const [files, next] = await unlessAborted(bucket.getFiles({ prefix, autoPaginate: false, maxResults: pageSize(), ...(pageToken ? { pageToken } : {}) }), signal);
+    yield files.map((file) => storedObject(file.metadata));
     const token = (next as { pageToken?: unknown } | null)?.pageToken;
     // A page token that does not move on would loop forever.
     pageToken = typeof token === "string" && token !== "" && token !== pageToken ? token : undefined;
-  } while (pageToken !== undefined && found.length < limit);
-  return found;
+  } while (pageToken !== undefined);
 }
 
 /** The object's metadata, or null when there is no such object. */

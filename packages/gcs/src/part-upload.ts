@@ -24,6 +24,8 @@ export interface ObjectUpload {
   readonly body: PartBody;
   /** The body's MD5, sent in the object resource: the service refuses the upload if the bytes it received differ. */
   readonly md5: Buffer;
+  /** Custom metadata of the object. */
+  readonly metadata?: Readonly<Record<string, string>>;
   /** Only create the object if no object has this name (`ifGenerationMatch=0`). */
   readonly ifAbsent: boolean;
   readonly signal: AbortSignal;
@@ -110,7 +112,7 @@ export async function uploadObject(upload: ObjectUpload): Promise<UploadedObject
   for (const [name, value] of Object.entries(authorized.qs ?? {})) url.searchParams.set(name, String(value));
 
   const boundary = `tartape-${randomUUID()}`;
-  const resource = { name: upload.name, contentType: "application/octet-stream", md5Hash: upload.md5.toString("base64") };
+  const resource = { name: upload.name, contentType: "application/octet-stream", md5Hash: upload.md5.toString("base64"), ...(upload.metadata ? { metadata: upload.metadata } : {}) };
   const head = Buffer.from(
     `--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(resource)}\r\n` +
       `--${boundary}\r\nContent-Type: application/octet-stream\r\n\r\n`,

@@ -13,6 +13,8 @@ export interface StoredObject {
   readonly md5Hash: string | undefined;
   /** Custom metadata (`x-goog-meta-*`). */
   readonly metadata: Readonly<Record<string, string>>;
+  /** When this generation was written; undefined if the service reported no valid time. */
+  readonly timeCreated: Date | undefined;
 }
 
 export function storedObject(resource: FileMetadata): StoredObject {
@@ -25,5 +27,12 @@ export function storedObject(resource: FileMetadata): StoredObject {
     crc32c: crc32cFromBase64(resource.crc32c),
     md5Hash: resource.md5Hash,
     metadata,
+    timeCreated: createdAt(resource.timeCreated),
   };
+}
+
+function createdAt(value: unknown): Date | undefined {
+  if (typeof value !== "string") return undefined;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? undefined : time;
 }

@@ -34,7 +34,7 @@ import { checkGcsObjectOptions, composedResource, gcsIdentityOptions, type GcsOb
 import { composeObject, deleteObject, listObjects, statObject, type ComposeSource } from "./objects.js";
 import { uploadObject } from "./part-upload.js";
 import type { StoredObject } from "./stored-object.js";
-import { partName, partNumberOf, temporaryRoot, uploadPrefix } from "./temporary-names.js";
+import { partName, partNumberOf, TEMPORARY_METADATA, temporaryRoot, uploadPrefix } from "./temporary-names.js";
 import { checkGcsLocation } from "./url.js";
 import { gcsRemoteObjects } from "./source.js";
 
@@ -177,6 +177,7 @@ export class GcsTarget implements Target {
         name,
         body,
         md5,
+        metadata: { [TEMPORARY_METADATA]: uploadId },
         ifAbsent: true,
         signal: ctx.signal,
         idleTimeoutMs: this.idleTimeoutMs,
@@ -260,7 +261,10 @@ export class GcsTarget implements Target {
         }
       });
     const plan = planComposeTree(parts.length);
-    const finalSources = await buildIntermediates(plan, { prefix: uploadId, parts: sources, existing, concurrency: COMPOSE_CONCURRENCY, compose });
+    // Intermediates are temporaries too: marked as the parts are, for `cleanup`.
+    const composeTemporary = (destination: string, from: readonly ComposeSource[], ifGenerationMatch: string) =>
+      compose(destination, from, ifGenerationMatch, { metadata: { [TEMPORARY_METADATA]: uploadId } });
+    const finalSources = await buildIntermediates(plan, { prefix: uploadId, parts: sources, existing, concurrency: COMPOSE_CONCURRENCY, compose: composeTemporary });
     const own = { [FINGERPRINT_METADATA]: ctx.fingerprint, [CRC32C_METADATA]: crc32cToBase64(expected.crc32c) };
     const object = await compose(this.key, finalSources, undefined, composedResource(this.objectOptions, own), this.objectOptions.kmsKeyName);
     if (!holds(object, expected)) {

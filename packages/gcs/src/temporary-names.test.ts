@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nodeName, partName, partNumberOf, TEMPORARY_NAME_OVERHEAD, temporaryRoot, uploadPrefix } from "./temporary-names.js";
+import { nodeName, partName, partNumberOf, temporaryOf, TEMPORARY_NAME_OVERHEAD, temporaryRoot, uploadPrefix } from "./temporary-names.js";
 
 const FINGERPRINT = "0123456789abcdef0123456789abcdef";
 
@@ -37,5 +37,14 @@ describe("temporary object names", () => {
 
   it("add a bounded number of bytes to the key", () => {
     expect(Buffer.byteLength(nodeName(uploadPrefix("", FINGERPRINT), { kind: "intermediate", level: 9, index: 999_999 }))).toBeLessThanOrEqual(TEMPORARY_NAME_OVERHEAD);
+  });
+
+  it("are told from other names by temporaryOf, which gives their key and upload id", () => {
+    const prefix = uploadPrefix("dir/k.tar", FINGERPRINT);
+    expect(temporaryOf(partName(prefix, 12))).toEqual({ key: "dir/k.tar", uploadId: prefix });
+    expect(temporaryOf(nodeName(prefix, { kind: "intermediate", level: 2, index: 1 }))).toEqual({ key: "dir/k.tar", uploadId: prefix });
+    for (const other of ["dir/k.tar", "dir/k.tar.tartape-catalog", `${prefix}part-1`, `${prefix}notes.txt`, "k.tartape/0123/part-000001", `dir/k.tar.tartape/${"A".repeat(16)}/part-000001`]) {
+      expect(temporaryOf(other)).toBeNull();
+    }
   });
 });

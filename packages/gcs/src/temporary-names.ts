@@ -23,6 +23,23 @@ export function uploadPrefix(key: string, fingerprint: string): string {
 export const TEMPORARY_NAME_OVERHEAD = Buffer.byteLength(uploadPrefix("", "0".repeat(16)) + "compose-99-999999");
 
 const PART_NAME = /^part-(\d{6,})$/;
+/** Any temporary object of any tape: `<key>.tartape/<16 hex>/` then a part or an intermediate. */
+const TEMPORARY_NAME = /^([\s\S]+)\.tartape\/[0-9a-f]{16}\/(?:part-\d{6,}|compose-\d+-\d{6,})$/;
+
+/**
+ * Custom metadata every temporary object carries: its upload id (the prefix it
+ * lives under), so `cleanup` can tell tartape's temporaries from objects that
+ * merely have a name like theirs.
+ */
+export const TEMPORARY_METADATA = "tartape-temporary";
+
+/** The key and upload id an object's name says it is a temporary of, or null for any other name. */
+export function temporaryOf(objectName: string): { key: string; uploadId: string } | null {
+  const match = TEMPORARY_NAME.exec(objectName);
+  if (!match) return null;
+  const key = match[1]!;
+  return { key, uploadId: objectName.slice(0, key.length + ".tartape/".length + 17) };
+}
 
 export function partName(prefix: string, number: number): string {
   return `${prefix}part-${String(number).padStart(6, "0")}`;

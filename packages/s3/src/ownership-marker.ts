@@ -11,7 +11,7 @@
  * only once the id is recorded), so leaving it costs nothing.
  */
 import { createHash } from "node:crypto";
-import { ListPartsCommand, UploadPartCommand, type S3Client } from "@aws-sdk/client-s3";
+import { ListPartsCommand, UploadPartCommand, type Part, type S3Client } from "@aws-sdk/client-s3";
 import { crc32, crc32Base64, type S3Checksum } from "./checksum.js";
 import { isS3Error } from "./errors.js";
 import { unquoteEtag } from "./etag.js";
@@ -34,13 +34,17 @@ function markerBody(nonce: string): Buffer {
 
 /** Stores the marker part of `nonce` in the upload. */
 export async function storeMarker(scope: MarkerScope, uploadId: string, nonce: string): Promise<void> {
-  const body = markerBody(nonce);
+  await storeSmallPart(scope, uploadId, MARKER_PART_NUMBER, markerBody(nonce));
+}
+
+/** Stores a few bytes as part `partNumber`, with the checksum the upload's kind wants. */
+export async function storeSmallPart(scope: MarkerScope, uploadId: string, partNumber: number, body: Buffer): Promise<void> {
   await scope.client.send(
     new UploadPartCommand({
       Bucket: scope.bucket,
       Key: scope.key,
       UploadId: uploadId,
-      PartNumber: MARKER_PART_NUMBER,
+      PartNumber: partNumber,
       Body: body,
       ContentLength: body.length,
       ...(scope.checksum === "crc32"
@@ -49,6 +53,16 @@ export async function storeMarker(scope: MarkerScope, uploadId: string, nonce: s
     }),
     { abortSignal: scope.signal },
   );
+}
+
+/**
+ * Whether a listed part holds exactly `body`: its size, and its ETag is the
+ * body's MD5 or (where ETags are not MD5s, SSE-KMS and SSE-C) its CRC32 is the body's.
+ */
+export function partHolds(part: Pick<Part, "Size" | "ETag" | "ChecksumCRC32">, body: Buffer): boolean {
+  if (part.Size !== body.length) return false;
+  if (part.ETag !== undefined && unquoteEtag(part.ETag) === createHash("md5").update(body).digest("hex")) return true;
+  return part.ChecksumCRC32 !== undefined && part.ChecksumCRC32 === crc32Base64(crc32(body));
 }
 
 /**
@@ -69,11 +83,7 @@ export async function holdsMarker(scope: MarkerScope, uploadId: string, nonce: s
       throw err;
     }
     const part = out.Parts?.find((p) => p.PartNumber === MARKER_PART_NUMBER);
-    if (part) {
-      if (part.Size !== body.length) return false;
-      if (part.ETag !== undefined && unquoteEtag(part.ETag) === createHash("md5").update(body).digest("hex")) return true;
-      return part.ChecksumCRC32 !== undefined && part.ChecksumCRC32 === crc32Base64(crc32(body));
-    }
+    if (part) return partHolds(part, body);
     if (!out.IsTruncated || !out.NextPartNumberMarker || out.NextPartNumberMarker === marker) return false;
     marker = out.NextPartNumberMarker;
   }

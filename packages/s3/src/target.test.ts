@@ -31,7 +31,7 @@ describe("s3Target", () => {
   });
 
   it("has S3's limits: parts of 5 MiB to 5 GiB, at most 10,000", () => {
-    expect(S3_LIMITS).toEqual({ minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: 9_999 });
+    expect(S3_LIMITS).toEqual({ minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: 9_998 });
     const t = s3Target({ bucket: "b-1", key: "k", region: "us-east-1", credentials, partSize: 8 * MiB, limits: { maxParts: 2 } });
     expect(t.limits).toEqual({ ...S3_LIMITS, maxParts: 2 });
     expect(t.partSize).toBe(8 * MiB);

@@ -43,13 +43,14 @@ import { checkS3ObjectOptions, createUploadInput, identityOptions, sseCustomerIn
 import { streamPart, type StreamedPart } from "./stream-part.js";
 import { abortUnrecordedUploads } from "./unrecorded-uploads.js";
 import { MARKER_PART_NUMBER, storeMarker } from "./ownership-marker.js";
+import { IDENTITY_PART_NUMBER, storeIdentity } from "./identity-marker.js";
 import { checkS3Location } from "./url.js";
 import { s3RemoteObjects } from "./source.js";
 
 const MiB = 1024 * 1024;
 
-/** S3's multipart limits (MinIO's are the same), but for the last part number, which holds the ownership marker. */
-export const S3_LIMITS: TargetLimits = { minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: MARKER_PART_NUMBER - 1 };
+/** S3's multipart limits (MinIO's are the same), but for the last two part numbers, which hold the identity and ownership markers. */
+export const S3_LIMITS: TargetLimits = { minPartSize: 5 * MiB, maxPartSize: 5 * 1024 * MiB, maxParts: IDENTITY_PART_NUMBER - 1 };
 
 /** Object metadata that ties the finished object to the tape it holds. */
 const FINGERPRINT_METADATA = "tartape-fingerprint";
@@ -166,14 +167,14 @@ export class S3Target implements Target {
         throw this.failure(err, "CreateMultipartUpload");
       });
     if (!out.UploadId) throw new TargetError("TARGET_ERROR", `${this.endpoint} started a multipart upload of ${this.location} but returned no upload id.`, { retryable: true });
-    if (proof) {
-      try {
-        await storeMarker(this.markerScope(ctx), out.UploadId, proof.nonce);
-      } catch (err) {
-        // The driver records the id in a moment; without a marker an upload left unrecorded is only
-        // ever left alone (it holds no part), never taken for another's. Stopping is another matter.
-        if (ctx.signal.aborted) throw this.failure(err, "UploadPart", out.UploadId);
-      }
+    try {
+      // Without the identity part, `cleanup` cannot tell this upload from another's and leaves it alone.
+      await storeIdentity(this.markerScope(ctx), out.UploadId);
+      if (proof) await storeMarker(this.markerScope(ctx), out.UploadId, proof.nonce);
+    } catch (err) {
+      // The driver records the id in a moment; without a marker an upload left unrecorded is only
+      // ever left alone (it holds no part), never taken for another's. Stopping is another matter.
+      if (ctx.signal.aborted) throw this.failure(err, "UploadPart", out.UploadId);
     }
     return out.UploadId;
   }
@@ -194,6 +195,8 @@ export class S3Target implements Target {
         throw this.failure(err, "ListParts", uploadId);
       }
       for (const p of out.Parts ?? []) {
+        // The identity and ownership markers are tartape's bookkeeping, not parts of the tape.
+        if (p.PartNumber === IDENTITY_PART_NUMBER || p.PartNumber === MARKER_PART_NUMBER) continue;
         if (p.PartNumber !== undefined && p.Size !== undefined && p.ETag !== undefined) parts.push({ number: p.PartNumber, size: p.Size, etag: unquoteEtag(p.ETag) });
       }
       if (!out.IsTruncated) return parts;

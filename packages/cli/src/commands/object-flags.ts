@@ -34,7 +34,7 @@ export function addObjectFlags(command: Command): Command {
     .option("--content-type <type>", "the object's Content-Type (S3, Azure, GCS; default application/x-tar)")
     .option("--sse <kind>", "S3 server-side encryption: AES256 (SSE-S3) or aws:kms (SSE-KMS)")
     .option("--sse-kms-key-id <key>", "S3: the KMS key for --sse aws:kms (id, ARN or alias; default the account's S3 key)")
-    .option("--sse-customer-key <file>", "S3 SSE-C: a file holding your 256-bit key (32 bytes, or their base64); read from a file so it stays out of `ps`")
+    .option("--sse-customer-key <file>", "S3 SSE-C, Azure customer-provided key: a file holding your 256-bit key (32 bytes, or their base64); read from a file so it stays out of `ps`")
     .option("--access-tier <tier>", "Azure: the blob's tier, Hot, Cool, Cold or Archive")
     .option("--encryption-scope <scope>", "Azure: the account's encryption scope for the blocks and the blob")
     .option("--kms-key-name <key>", "GCS: the Cloud KMS key (projects/.../cryptoKeys/...) that encrypts the composed object");

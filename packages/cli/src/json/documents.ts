@@ -3,7 +3,7 @@
  * docs/json-output.md). Types only from @tartape/core: `ls` and `verify` must
  * not load its upload half (startup.test.ts); upload's is in upload-document.ts.
  */
-import type { AbortResult, InterruptedCreation, UploadStatus } from "@tartape/core";
+import type { AbortResult, CleanupResult, InterruptedCreation, Leftover, UploadStatus } from "@tartape/core";
 import type { Difference, TapeEntry, VerifyReport } from "@tartape/core/tape";
 
 export function statusDocument(dir: string, uploads: readonly UploadStatus[], interrupted: readonly InterruptedCreation[]): Record<string, unknown> {
@@ -41,5 +41,20 @@ export function abortDocument(dir: string, targetId: string, result: AbortResult
     ...(result.uploadId !== undefined ? { uploadId: result.uploadId } : {}),
     unrecorded: result.unrecorded ?? [],
     otherOptions: result.otherOptions ?? [],
+  };
+}
+
+function leftoverDocument(l: Leftover): Record<string, unknown> {
+  return { kind: l.kind, object: l.object, uploadId: l.uploadId, lastActivity: l.lastActivity.toISOString(), bytes: l.bytes, pieces: l.pieces, proof: l.proof };
+}
+
+export function cleanupDocument(result: CleanupResult, olderThanMs: number): Record<string, unknown> {
+  return {
+    location: result.location,
+    dryRun: result.dryRun,
+    olderThanMs,
+    removed: result.removed.map(leftoverDocument),
+    tooRecent: result.tooRecent.map(leftoverDocument),
+    notTartapes: result.notTartapes,
   };
 }

@@ -9,7 +9,8 @@ import { cliMessage } from "../cli-words.js";
 
 export const JSON_FORMAT_VERSION = 1;
 
-export type JsonCommand = "upload" | "status" | "ls" | "verify" | "abort";
+export type JsonCommand = "upload" | "status" | "ls" | "verify" | "abort" | "cleanup";
+const JSON_COMMANDS: readonly string[] = ["upload", "status", "ls", "verify", "abort", "cleanup"] satisfies JsonCommand[];
 
 /** Bigints (none in today's documents, but entries carry them) become strings; errors keep name, code, message. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
@@ -36,7 +37,7 @@ export function jsonCommandOf(args: readonly string[]): JsonCommand | undefined 
   const options = end === -1 ? args : args.slice(0, end);
   if (!options.includes("--json")) return undefined;
   const first = options.find((arg) => !arg.startsWith("-"));
-  return first === "upload" || first === "status" || first === "ls" || first === "verify" || first === "abort" ? first : undefined;
+  return first !== undefined && JSON_COMMANDS.includes(first) ? (first as JsonCommand) : undefined;
 }
 
 /** The document a failed command writes: what went wrong, in the words stderr says it. */

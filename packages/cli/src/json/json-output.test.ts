@@ -32,7 +32,7 @@ function tree(name: string): string {
 
 describe("--json", () => {
   it("documents a schema for every command", () => {
-    expect([...schemas.keys()].sort()).toEqual(["abort", "error", "ls", "progress-line", "status", "upload", "upload-dry-run", "verify"]);
+    expect([...schemas.keys()].sort()).toEqual(["abort", "cleanup", "error", "ls", "progress-line", "status", "upload", "upload-dry-run", "verify"]);
   });
 
   it("upload prints one document (the recording summary goes to stderr), and JSON progress lines with --progress=json", async () => {
@@ -113,6 +113,13 @@ describe("--json", () => {
       expect(documentOf(run, "error")).toMatchObject({ command, ok: false, error: { code: "INDEX_NOT_FOUND", exitCode: 2 } });
       expect(run.stderr).toMatch(/^tartape: No tape is recorded/);
     }
+    // cleanup's own document is checked against real servers (integration/test/cleanup-scenario.ts); its errors here.
+    const age = await runTartape(["cleanup", "s3://bucket/prefix/", "--older-than", "7", "--json"]);
+    expect(age.code).toBe(2);
+    expect(documentOf(age, "error")).toMatchObject({ command: "cleanup", ok: false, error: { code: "INVALID_ARGUMENT", exitCode: 2 } });
+    expect(age.stderr).toBe("tartape: Invalid --older-than '7': use a whole number with a unit, s, m, h, d or w (e.g. 0s, 90m, 7d).\n");
+    const where = await runTartape(["cleanup", "file:///tmp/x", "--older-than", "1d", "--json"]);
+    expect(documentOf(where, "error")).toMatchObject({ command: "cleanup", error: { code: "TARGET_URL_INVALID", exitCode: 2 } });
     const usage = await runTartape(["upload", missing, path.join(root, "x.tar"), "--json", "--concurrency"]);
     expect(usage.code).toBe(2);
     expect(documentOf(usage, "error")).toMatchObject({ command: "upload", error: { code: "USAGE" } });

@@ -23,7 +23,7 @@ const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions;
   { flag: "--content-type", option: "contentType", kinds: ["s3", "az", "gs"] },
   { flag: "--sse", option: "sse", kinds: ["s3"] },
   { flag: "--sse-kms-key-id", option: "sseKmsKeyId", kinds: ["s3"] },
-  { flag: "--sse-customer-key", option: "sseCustomerKey", kinds: ["s3"] },
+  { flag: "--sse-customer-key", option: "sseCustomerKey", kinds: ["s3", "az"] },
   { flag: "--access-tier", option: "accessTier", kinds: ["az"] },
   { flag: "--encryption-scope", option: "encryptionScope", kinds: ["az"] },
   { flag: "--kms-key-name", option: "kmsKeyName", kinds: ["gs"] },
@@ -32,7 +32,7 @@ const FLAG_SCOPE: ReadonlyArray<{ flag: string; option: keyof ConnectionOptions;
 const KIND_NAMES: Readonly<Record<Destination["kind"], string>> = { file: "a local file", s3: "an s3:// URL", az: "an az:// URL", gs: "a gs:// URL" };
 
 /** A flag given for a destination it does not apply to is a mistake worth saying, not ignoring. */
-function refuseForeignFlags(url: string, kind: Destination["kind"], options: ConnectionOptions): void {
+export function refuseForeignFlags(url: string, kind: Destination["kind"], options: ConnectionOptions): void {
   for (const { flag, option, kinds } of FLAG_SCOPE) {
     if (options[option] === undefined || options[option] === false || kinds.includes(kind)) continue;
     const applies = kinds.map((k) => `${k}://`).join(" and ");
