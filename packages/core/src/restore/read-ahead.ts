@@ -4,7 +4,9 @@
  * of `concurrency` buffers of `bufferSize` bytes that are used again and
  * again: the bytes held are concurrency × bufferSize whatever the tape's
  * size, and no garbage collection is needed to get them back (buffers left
- * to the collector piled up to the size of the tape before it ran).
+ * to the collector piled up to the size of the tape before it ran). The
+ * buffers are SharedArrayBuffers: the thread that writes the files reads the
+ * bytes where they are (file-writer.ts).
  */
 import type { TapeRead } from "./read-plan.js";
 
@@ -60,7 +62,7 @@ export class ReadAhead {
   private fill(upTo: number): void {
     for (; this.nextToStart < Math.min(upTo, this.reads.length); this.nextToStart++) {
       const read = this.reads[this.nextToStart]!;
-      const buffer = this.free.pop() ?? Buffer.allocUnsafeSlow(this.bufferSize);
+      const buffer = this.free.pop() ?? Buffer.from(new SharedArrayBuffer(this.bufferSize));
       const promise = this.fetch(read, buffer.subarray(0, read.end - read.start));
       // Rejections surface when taken; until then they must not count as unhandled.
       promise.catch(() => undefined);

@@ -292,3 +292,68 @@ describe("restoreTape onto a full disk", () => {
     expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
   });
 });
+
+describe("restoreTape: owners and setuid, setgid and sticky bits only when asked", () => {
+  const running = { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 };
+  const isRoot = running.uid === 0;
+  const special: RawEntry[] = [
+    { path: "d/", type: "5", mode: 0o1777, uid: 1234, gid: 2345 },
+    { path: "d/suid", type: "0", content: "#!/bin/sh\n", mode: 0o4755, uid: 1234, gid: 2345 },
+    { path: "d/sgid", type: "0", content: "x", mode: 0o2750, uid: 1235, gid: 2346 },
+    { path: "d/link", type: "2", linkname: "suid", uid: 1236, gid: 2347 },
+  ];
+  const modeAndOwner = (file: string): string => {
+    const stat = fs.lstatSync(file);
+    return `${(stat.mode & 0o7777).toString(8)} ${stat.uid}:${stat.gid}`;
+  };
+
+  it("without sameOwner and keepSpecialBits: the special bits are cleared and everything belongs to the user restoring", async () => {
+    const dest = path.join(tempDir(), "dest");
+    const result = await restoreTape(tarLocation(special), dest);
+    expect(result.refused).toEqual([]);
+    const own = `${running.uid}:${running.gid}`;
+    expect(modeAndOwner(path.join(dest, "d"))).toBe(`777 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe(`755 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe(`750 ${own}`);
+    expect(fs.lstatSync(path.join(dest, "d/link")).uid).toBe(running.uid);
+  });
+
+  it("keepSpecialBits restores setuid, setgid and sticky bits", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { keepSpecialBits: true });
+    const own = `${running.uid}:${running.gid}`;
+    expect(modeAndOwner(path.join(dest, "d"))).toBe(`1777 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe(`4755 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe(`2750 ${own}`);
+  });
+
+  it.runIf(isRoot)("sameOwner (as root) gives files, folders and links the ids their headers hold; with keepSpecialBits, setuid survives the chown", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { sameOwner: true, keepSpecialBits: true });
+    expect(modeAndOwner(path.join(dest, "d"))).toBe("1777 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe("4755 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe("2750 1235:2346");
+    const link = fs.lstatSync(path.join(dest, "d/link"));
+    expect(`${link.uid}:${link.gid}`).toBe("1236:2347");
+  });
+
+  it.runIf(isRoot)("sameOwner without keepSpecialBits: owners given, special bits still cleared", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { sameOwner: true });
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe("755 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d"))).toBe("777 1234:2345");
+  });
+
+  it.runIf(isRoot)("a tape tartape made gives every entry to root with sameOwner: its headers all say 0", async () => {
+    const { location } = await uploaded();
+    const dest = path.join(tempDir(), "out");
+    await restoreTape(location, dest, { sameOwner: true });
+    expect(modeAndOwner(path.join(dest, "ds/sub/exec.sh"))).toBe("755 0:0");
+  });
+
+  it.runIf(!isRoot)("sameOwner is refused when not running as root, before anything is written", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await expect(restoreTape(tarLocation(special), dest, { sameOwner: true })).rejects.toThrow(/Only root/);
+    expect(fs.existsSync(dest)).toBe(false);
+  });
+});

@@ -16,14 +16,16 @@ import path from "node:path";
 import { InvalidArgumentError } from "../errors.js";
 import { fsError } from "../upload/file-target.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
-import { crc32, crc32Hex } from "../remote/crc32.js";
+import { crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import { Destination, Refusal } from "./destination.js";
 import { DestinationNotEmptyError, DestinationWriteError, type RefusedEntry } from "./errors.js";
 import { TartapeError } from "../errors.js";
+import { OPTION_WORDS } from "../option-words.js";
 import { RestoreJournal } from "./journal.js";
 import { fetchRange } from "./fetch-range.js";
+import { asSystemError, FileWriter, type FinishFile, type WriteJob } from "./file-writer.js";
 import { ReadAhead } from "./read-ahead.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
 import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./safe-path.js";
@@ -32,25 +34,6 @@ import { selectEntries } from "./select.js";
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
 export const DEFAULT_RANGE_SIZE = 4 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
-/**
- * Pieces at least this big are written through the thread pool: a synchronous
- * write of megabytes held the event loop, and with it the HTTP reads, for most
- * of a restore of big files (bench:restore, --cpu-prof: 6 of 15.7 s in write).
- */
-const ASYNC_WRITE_BYTES = 256 * 1024;
-
-function writeAllSync(fd: number, data: Buffer, position: number): void {
-  for (let written = 0; written < data.length; ) written += fs.writeSync(fd, data, written, data.length - written, position + written);
-}
-
-async function writeAll(fd: number, data: Buffer, position: number): Promise<void> {
-  for (let written = 0; written < data.length; ) {
-    written += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, data, written, data.length - written, position + written, (err, n) => (err ? reject(err) : resolve(n))),
-    );
-  }
-}
-
 export interface RestoreOptions {
   /** Archive paths (each with everything beneath it) or globs to restore; all entries when absent. */
   readonly only?: readonly string[];
@@ -60,9 +43,27 @@ export interface RestoreOptions {
   readonly rangeSize?: number;
   /** Restore into a folder that is not empty, replacing files and links the tape holds (never folders). */
   readonly overwrite?: boolean;
+  /**
+   * Give entries the owner and group ids their headers hold (0 and 0 for every
+   * tape tartape made), as `tar --same-owner --numeric-owner` does. Only root
+   * may; without it, everything belongs to the user running the restore.
+   */
+  readonly sameOwner?: boolean;
+  /**
+   * Restore the setuid, setgid and sticky bits the headers hold. Without it
+   * they are cleared, as Python tarfile's `data` filter does, so a tape cannot
+   * plant a setuid program (tartape itself never records them).
+   */
+  readonly keepSpecialBits?: boolean;
   readonly signal?: AbortSignal;
   readonly retry?: RetryPolicy;
   readonly onProgress?: (progress: RestoreProgress) => void;
+  /**
+   * Told the size of every response chunk once the restore is done with it. The
+   * chunks are memory outside V8's heap that only a collection gives back; the
+   * CLI uses this to collect them every few MiB (see release-chunks.ts there).
+   */
+  readonly onReceived?: (bytes: number) => void;
 }
 
 export interface RestoreProgress {
@@ -105,6 +106,11 @@ export interface RestoreResult {
 interface Step {
   readonly entry: RemoteEntry;
   readonly components: readonly string[];
+}
+
+/** The owner and group an entry's header records; tartape's own headers all say 0 (root). */
+function ownerOf(entry: RemoteEntry): { uid: number; gid: number } {
+  return { uid: entry.uid ?? 0, gid: entry.gid ?? 0 };
 }
 
 function isEmptyExceptState(dir: string): boolean {
@@ -153,6 +159,9 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   const rangeSize = options.rangeSize ?? DEFAULT_RANGE_SIZE;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError(`concurrency must be a whole number of 1 or more, got ${concurrency}.`);
   if (!Number.isInteger(rangeSize) || rangeSize < 1) throw new InvalidArgumentError(`rangeSize must be a whole number of bytes, got ${rangeSize}.`);
+  if (options.sameOwner && process.getuid?.() !== 0) {
+    throw new InvalidArgumentError(`Only root may give files the owners a tape records (${OPTION_WORDS.sameOwner}). Run the restore as root, or leave ${OPTION_WORDS.sameOwner} out to own the files yourself.`);
+  }
 
   const tape = await RemoteTape.open(location, signal ? { signal } : {});
   const chosen = selectEntries(options.only);
@@ -185,6 +194,8 @@ async function restoreEntries(
   options: RestoreOptions & { concurrency: number; rangeSize: number },
 ): Promise<RestoreResult> {
   const signal = options.signal;
+  const sameOwner = options.sameOwner ?? false;
+  const modeOf = (entry: RemoteEntry): number => entry.mode & (options.keepSpecialBits ? 0o7777 : 0o777);
   const refused: RefusedEntry[] = [];
   const refusedPaths = new Set<string>();
   /** Keyed by the path under the destination, so what lies beneath a refused entry is refused too. */
@@ -255,67 +266,110 @@ async function restoreEntries(
   };
 
   const fetchRead = (read: TapeRead, into: Buffer): Promise<Buffer> =>
-    withRetry(() => fetchRange(tape.tape, read.start, read.end, tape.version, into, signal), options.retry, signal ? { signal } : {}).then((data) => {
+    withRetry(() => fetchRange(tape.tape, read.start, read.end, tape.version, into, signal, options.onReceived), options.retry, signal ? { signal } : {}).then((data) => {
       bytesFetched += data.length;
       return data;
     });
   // Buffers as large as the largest read: a tape of small files needs no buffers of rangeSize.
   const largestRead = reads.reduce((most, r) => Math.max(most, r.end - r.start), 0);
   const ahead = new ReadAhead(reads, options.concurrency, largestRead, fetchRead);
+  const writer = new FileWriter();
+
+  /**
+   * Files written by the writer thread, a batch at a time: the jobs of one read
+   * and one folder, handed over when the next read is needed, when another
+   * folder or any other kind of entry comes, and at the end. Their outcomes are
+   * applied (journal, refusals, errors) before anything else happens, so the
+   * restore goes on exactly as if each file had been written in turn.
+   */
+  let batch: { data: Buffer | null; parent: string; jobs: WriteJob[]; steps: Step[] } | null = null;
+  /** The folder the batch being gathered writes into (a function: TypeScript cannot follow `batch` into the closures). */
+  const batchParent = (): string | null => batch?.parent ?? null;
+  /** Where each file being written stands: bytes written and their CRC-32, once the writer said so. */
+  const written = new Map<RemoteEntry, { bytes: number; crc: number }>();
+  const flush = async (): Promise<void> => {
+    if (batch === null) return;
+    const { data, jobs, steps: batchSteps } = batch;
+    batch = null;
+    const outcomes = await writer.write(data, jobs);
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i]!;
+      const job = jobs[i]!;
+      const step = batchSteps[i]!;
+      const { entry } = step;
+      if (outcome.kind === "failed") throw asSystemError(outcome.error);
+      const bytes = job.at + (job.to - job.from);
+      bytesWritten += job.to - job.from;
+      if (outcome.kind === "corrupt") {
+        // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
+        journal.markPartial(entry.path, { bytes: 0, crc: 0 });
+        throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32 ?? "", crc32Hex(outcome.crc));
+      }
+      if (outcome.kind === "folder-in-place") refuse(entry, "a folder is already in its place", step.components);
+      else if (outcome.kind === "written") {
+        written.set(entry, { bytes, crc: outcome.crc });
+        journal.markPartial(entry.path, { bytes, crc: outcome.crc });
+      } else {
+        written.delete(entry);
+        destination.placed(step.components);
+        journal.markDone(entry.path);
+        entriesDone++;
+      }
+    }
+    progress(false);
+  };
+
   let current: { read: TapeRead; data: Buffer } | null = null;
   /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
   const readAt = async (position: number): Promise<{ read: TapeRead; data: Buffer }> => {
     while (current === null || current.read.end <= position) {
-      // Entries finished so far lie in reads already written: record them before the next read.
+      // The jobs on the current read's bytes are done before its buffer goes to another read,
+      // and the entries finished so far recorded before the next read (what a kill can lose).
+      await flush();
       await journal.flushAsync();
       current = await ahead.take();
       readsDone++;
+      signal?.throwIfAborted();
     }
     return current;
   };
 
-  // Synchronous file calls for small pieces: the writer is one sequence anyway, and for
-  // small files each asynchronous call cost a trip through the thread pool (most of a
-  // restore's time). Big pieces are written asynchronously (see writeAll).
-  const writeFile = async (step: Step): Promise<Refusal | null> => {
+  /** Queues the jobs that write `step`'s file: one per read its bytes lie in. */
+  const writeFile = async (step: Step): Promise<void> => {
     const { entry } = step;
     const from = resumeAt.get(entry)!;
     const partial = partialFile(entry);
-    const fd = fs.openSync(partial, from.bytes > 0 ? "r+" : "w", 0o600);
-    let { bytes, crc } = from;
-    try {
-      if (from.bytes > 0) fs.ftruncateSync(fd, from.bytes);
-      const end = entry.dataOffset + entry.size;
-      for (let position = entry.dataOffset + bytes; position < end; ) {
-        const { read, data } = await readAt(position);
-        const slice = data.subarray(position - read.start, Math.min(end, read.end) - read.start);
-        if (slice.length < ASYNC_WRITE_BYTES) {
-          writeAllSync(fd, slice, bytes);
-          crc = crc32(slice, crc);
-        } else {
-          // Big pieces go to the thread pool, so the next reads keep arriving (and the CRC is taken) meanwhile.
-          const writing = writeAll(fd, slice, bytes);
-          crc = crc32(slice, crc);
-          await writing;
-        }
-        bytes += slice.length;
-        bytesWritten += slice.length;
-        position += slice.length;
-        if (position < end) journal.markPartial(entry.path, { bytes, crc });
-        progress(false);
-        signal?.throwIfAborted();
-      }
-      if (entry.crc32 === undefined || crc32Hex(crc) === entry.crc32) destination.setFileAttributes(fd, entry.mode & 0o777, entry.mtime);
-    } finally {
-      fs.closeSync(fd);
+    const end = entry.dataOffset + entry.size;
+    const finish: FinishFile = {
+      crc: entry.crc32 === undefined ? null : Number.parseInt(entry.crc32, 16),
+      mode: modeOf(entry),
+      mtime: entry.mtime,
+      target: destination.absolute(step.components),
+      ...(sameOwner ? { owner: ownerOf(entry) } : {}),
+    };
+    const parent = step.components.slice(0, -1).join("/");
+    const queue = async (job: WriteJob, data: Buffer | null): Promise<void> => {
+      if (batch !== null && (batch.parent !== parent || (data !== null && batch.data !== null && batch.data !== data))) await flush();
+      batch ??= { data, parent, jobs: [], steps: [] };
+      batch.data ??= data;
+      batch.jobs.push(job);
+      batch.steps.push(step);
+    };
+    written.set(entry, from);
+    let open: WriteJob["open"] = from.bytes > 0 ? "resume" : "create";
+    if (from.bytes >= entry.size) {
+      await queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, null);
+      return;
     }
-    if (entry.crc32 !== undefined && crc32Hex(crc) !== entry.crc32) {
-      // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
-      fs.rmSync(partial, { force: true });
-      journal.markPartial(entry.path, { bytes: 0, crc: 0 });
-      throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32, crc32Hex(crc));
+    for (let position = entry.dataOffset + from.bytes; position < end; ) {
+      const { read, data } = await readAt(position);
+      const upTo = Math.min(end, read.end);
+      // What the writer said of the bytes before (a flush came with every new read).
+      const before = written.get(entry)!;
+      await queue({ file: partial, open, at: before.bytes, from: position - read.start, to: upTo - read.start, crc: before.crc, ...(upTo === end ? { finish } : {}) }, data);
+      open = "continue";
+      position = upTo;
     }
-    return destination.place(partial, step.components);
   };
 
   let completed = false;
@@ -323,13 +377,15 @@ async function restoreEntries(
     for (const step of steps) {
       signal?.throwIfAborted();
       const { entry, components } = step;
+      // Every other kind of entry goes after the files before it are in place (a hard link may name one).
+      if (entry.kind !== "file") await flush();
       const unsafe = refusalOf(entry, components, refusedPaths);
       if (unsafe !== null) {
         refuse(entry, unsafe, components);
         continue;
       }
       if (entry.kind === "dir") {
-        const refusal = components.length === 0 ? null : destination.makeDir(components, entry.mode & 0o777, entry.mtime);
+        const refusal = components.length === 0 ? null : destination.makeDir(components, modeOf(entry), entry.mtime, sameOwner ? ownerOf(entry) : undefined);
         if (refusal) refuse(entry, refusal.reason, components);
         else entriesDone++;
         continue;
@@ -339,10 +395,15 @@ async function restoreEntries(
         entriesDone++;
         continue;
       }
+      if (entry.kind === "file" && batchParent() !== components.slice(0, -1).join("/")) await flush();
       let refusal: Refusal | null = destination.ensureDirs(components.slice(0, -1));
+      if (refusal === null && entry.kind === "file") {
+        // Done (journal, progress) when its last job's outcome comes back.
+        await writeFile(step);
+        continue;
+      }
       if (refusal === null) {
-        if (entry.kind === "file") refusal = await writeFile(step);
-        else if (entry.kind === "symlink") refusal = destination.makeSymlink(components, entry.linkTarget ?? "", entry.mtime);
+        if (entry.kind === "symlink") refusal = destination.makeSymlink(components, entry.linkTarget ?? "", entry.mtime, sameOwner ? ownerOf(entry) : undefined);
         else {
           const target = relativeComponents(entry.linkTarget ?? "");
           refusal = !target.ok ? new Refusal(`its link target ${target.reason.replace(/^its /, "")}`) : destination.makeHardlink(components, target.value);
@@ -356,11 +417,13 @@ async function restoreEntries(
       entriesDone++;
       progress(false);
     }
+    await flush();
     destination.finishDirs();
     progress(true);
     completed = true;
   } finally {
     await ahead.settle();
+    await writer.close();
   }
   if (completed) destination.removeState();
 
