@@ -9,10 +9,11 @@
  * would have cost the receiving thread a trip through the thread pool each.
  *
  * A batch's bytes lie in a SharedArrayBuffer the restore fills (its read
- * buffers), so nothing is copied on the way. The restore waits for a batch's
- * outcomes before it gives the buffer to another read, before anything else
- * touches the folders the batch writes into, and before its journal records
- * any of it: a file is recorded only once it is written, checked and renamed.
+ * buffers), so nothing is copied on the way. Batches queue up and run in the
+ * order given; the restore lends a buffer until its batch's outcomes are back,
+ * waits for every batch before anything else touches the folders they write
+ * into, and records a file in its journal only from its outcome: once it is
+ * written, checked and renamed.
  *
  * The worker is started from source text (`eval`), as index/background-writer.ts
  * is, so that a bundle of this package needs no file beside it.
@@ -30,7 +31,11 @@ export interface WriteJob {
   /** The bytes: [from, to) of the batch's buffer (from === to for none). */
   readonly from: number;
   readonly to: number;
-  /** CRC-32 of the file's bytes before `at`. */
+  /**
+   * CRC-32 of the file's bytes before `at`, for "create" and "resume"; a
+   * "continue" job goes on from the CRC its file's previous job left here (the
+   * restore hands over a file's next bytes before it hears of the last ones).
+   */
   readonly crc: number;
   /** Present on a file's last job: check, set attributes, rename. */
   readonly finish?: FinishFile;
@@ -48,7 +53,7 @@ export interface FinishFile {
   readonly target: string;
 }
 
-/** What became of one job. Jobs after a failed one are not done and have no outcome. */
+/** What became of one job. Jobs after a failed one or a damaged file are not done and have no outcome (in later batches neither). */
 export type WriteOutcome =
   | { readonly kind: "written"; readonly crc: number }
   | { readonly kind: "placed"; readonly crc: number }
@@ -65,16 +70,30 @@ const asDate = (seconds) => new Date(seconds * 1000);
 // rename(2) replaces a file or a link, never following it, and refuses to replace a folder with these.
 const FOLDER_IN_PLACE = new Set(["EISDIR", "ENOTEMPTY", "EEXIST", "ENOTDIR"]);
 
+const PIECE = 256 * 1024;
+// CRC-32 so far of each file whose last job has not come yet.
+const running = new Map();
+
 function run(job, data) {
   const fd = fs.openSync(job.file, job.open === "create" ? "w" : "r+", 0o600);
-  let crc = job.crc;
+  let crc = job.open === "continue" ? running.get(job.file) : job.crc;
+  running.delete(job.file);
   let open = true;
   try {
     if (job.open === "resume") fs.ftruncateSync(fd, job.at);
-    for (let from = job.from; from < job.to; ) from += fs.writeSync(fd, data, from, job.to - from, job.at + (from - job.from));
-    if (job.to > job.from) crc = zlib.crc32(data.subarray(job.from, job.to), crc) >>> 0;
+    // A piece at a time, its CRC-32 first: the write then copies bytes the CRC just brought into
+    // the CPU's cache, instead of reading a range of megabytes from memory twice.
+    for (let from = job.from; from < job.to; ) {
+      const to = Math.min(job.to, from + PIECE);
+      crc = zlib.crc32(data.subarray(from, to), crc) >>> 0;
+      for (let at = from; at < to; ) at += fs.writeSync(fd, data, at, to - at, job.at + (at - job.from));
+      from = to;
+    }
     const finish = job.finish;
-    if (finish === undefined) return { kind: "written", crc };
+    if (finish === undefined) {
+      running.set(job.file, crc);
+      return { kind: "written", crc };
+    }
     if (finish.crc !== null && crc !== finish.crc) {
       fs.closeSync(fd);
       open = false;
@@ -98,15 +117,20 @@ function run(job, data) {
   return { kind: "placed", crc };
 }
 
+// After a failure or a damaged file the restore stops: the batches queued behind are not done.
+let stopped = false;
 parentPort.on("message", ({ buffer, offset, length, jobs }) => {
   const data = buffer === null ? Buffer.alloc(0) : Buffer.from(buffer, offset, length);
   const outcomes = [];
   for (const job of jobs) {
+    if (stopped) break;
     try {
-      outcomes.push(run(job, data));
+      const outcome = run(job, data);
+      outcomes.push(outcome);
+      stopped = outcome.kind === "corrupt";
     } catch (err) {
       outcomes.push({ kind: "failed", error: { message: String(err && err.message), code: err.code, syscall: err.syscall, errno: err.errno, path: err.path } });
-      break;
+      stopped = true;
     }
   }
   parentPort.postMessage(outcomes);
@@ -125,48 +149,46 @@ export function asSystemError(error: Extract<WriteOutcome, { kind: "failed" }>["
 
 export class FileWriter {
   private readonly worker: Worker;
-  private waiting: { resolve: (outcomes: WriteOutcome[]) => void; reject: (err: unknown) => void } | null = null;
+  /** Batches handed over and not answered yet, in order: the thread answers them in that order. */
+  private readonly waiting: Array<{ resolve: (outcomes: WriteOutcome[]) => void; reject: (err: unknown) => void }> = [];
   private broken: unknown = null;
 
   constructor() {
     // Its garbage is a batch's outcomes at a time: a small young generation keeps its memory small.
     this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.on("message", (outcomes: WriteOutcome[]) => {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.resolve(outcomes);
+      this.waiting.shift()?.resolve(outcomes);
+      // Nothing pending: the thread must not keep the process alive.
+      if (this.waiting.length === 0) this.worker.unref();
     });
     const fail = (err: unknown): void => {
       this.broken ??= err;
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.reject(err);
+      for (const waiting of this.waiting.splice(0)) waiting.reject(err);
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`the restore's file writer thread stopped (exit code ${code})`)));
-    // Between batches nothing is pending: the thread must not keep the process alive.
     this.worker.unref();
   }
 
   /**
    * Runs `jobs` in order on `data` (a view of a SharedArrayBuffer, or null when
-   * no job has bytes); resolves with one outcome per job done, stopping at the
-   * first failure. One batch at a time.
+   * no job has bytes), after the batches handed over before; resolves with one
+   * outcome per job done, stopping at the batch's first failure.
    */
   write(data: Buffer | null, jobs: readonly WriteJob[]): Promise<WriteOutcome[]> {
     if (this.broken !== null) return Promise.reject(this.broken);
-    if (this.waiting !== null) throw new Error("FileWriter.write: a batch is still running");
     if (data !== null && !(data.buffer instanceof SharedArrayBuffer)) throw new TypeError("FileWriter.write: the bytes must lie in a SharedArrayBuffer");
     return new Promise<WriteOutcome[]>((resolve, reject) => {
-      this.waiting = { resolve, reject };
+      this.waiting.push({ resolve, reject });
       this.worker.ref();
       this.worker.postMessage({ buffer: data?.buffer ?? null, offset: data?.byteOffset ?? 0, length: data?.length ?? 0, jobs });
-    }).finally(() => this.worker.unref());
+    });
   }
 
-  /** Stops the thread (no batch may be running). */
+  /** Stops the thread; batches not answered yet are given up (their files are in no journal). */
   async close(): Promise<void> {
     this.worker.removeAllListeners("exit");
     await this.worker.terminate();
+    for (const waiting of this.waiting.splice(0)) waiting.reject(new Error("the restore's file writer thread was stopped"));
   }
 }

@@ -25,8 +25,8 @@ import { TartapeError } from "../errors.js";
 import { OPTION_WORDS } from "../option-words.js";
 import { RestoreJournal } from "./journal.js";
 import { fetchRange } from "./fetch-range.js";
-import { asSystemError, FileWriter, type FinishFile, type WriteJob } from "./file-writer.js";
-import { ReadAhead } from "./read-ahead.js";
+import { asSystemError, FileWriter, type FinishFile, type WriteJob, type WriteOutcome } from "./file-writer.js";
+import { ReadAhead, type TakenRead } from "./read-ahead.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
 import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./safe-path.js";
 import { selectEntries } from "./select.js";
@@ -276,29 +276,30 @@ async function restoreEntries(
   const writer = new FileWriter();
 
   /**
-   * Files written by the writer thread, a batch at a time: the jobs of one read
-   * and one folder, handed over when the next read is needed, when another
-   * folder or any other kind of entry comes, and at the end. Their outcomes are
-   * applied (journal, refusals, errors) before anything else happens, so the
-   * restore goes on exactly as if each file had been written in turn.
+   * Files are written by the writer thread, in batches: the jobs on one read's
+   * bytes for one folder. A batch is handed over when the next read is needed,
+   * when the next file lies in another folder, and before any other kind of
+   * entry; the restore goes on meanwhile (the thread writes one batch while the
+   * next read is taken and cut into jobs). Outcomes are applied in order as
+   * they come (journal, progress, refusals); a read's buffer goes back once its
+   * batch is answered. Before anything that depends on what the batches did
+   * (another folder, a link, the end), every batch is waited for (drain).
    */
-  let batch: { data: Buffer | null; parent: string; jobs: WriteJob[]; steps: Step[] } | null = null;
-  /** The folder the batch being gathered writes into (a function: TypeScript cannot follow `batch` into the closures). */
-  const batchParent = (): string | null => batch?.parent ?? null;
-  /** Where each file being written stands: bytes written and their CRC-32, once the writer said so. */
-  const written = new Map<RemoteEntry, { bytes: number; crc: number }>();
-  const flush = async (): Promise<void> => {
-    if (batch === null) return;
-    const { data, jobs, steps: batchSteps } = batch;
-    batch = null;
-    const outcomes = await writer.write(data, jobs);
+  let batch: { taken: TakenRead | null; jobs: WriteJob[]; steps: Step[] } | null = null;
+  /** The folder the batches handed over or gathered since the last drain write into. */
+  let writingInto: string | null = null;
+  /** (A function: TypeScript cannot follow `writingInto` into the closures.) */
+  const batchParent = (): string | null => writingInto;
+  /** Outcomes applied so far, in order; the first failure is kept and thrown by drain and by the next read. */
+  let applied: Promise<void> = Promise.resolve();
+  let writeFailure: unknown = null;
+  const apply = (outcomes: readonly WriteOutcome[], jobs: readonly WriteJob[], batchSteps: readonly Step[]): void => {
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i]!;
       const job = jobs[i]!;
       const step = batchSteps[i]!;
       const { entry } = step;
       if (outcome.kind === "failed") throw asSystemError(outcome.error);
-      const bytes = job.at + (job.to - job.from);
       bytesWritten += job.to - job.from;
       if (outcome.kind === "corrupt") {
         // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
@@ -306,28 +307,56 @@ async function restoreEntries(
         throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32 ?? "", crc32Hex(outcome.crc));
       }
       if (outcome.kind === "folder-in-place") refuse(entry, "a folder is already in its place", step.components);
-      else if (outcome.kind === "written") {
-        written.set(entry, { bytes, crc: outcome.crc });
-        journal.markPartial(entry.path, { bytes, crc: outcome.crc });
-      } else {
-        written.delete(entry);
+      else if (outcome.kind === "written") journal.markPartial(entry.path, { bytes: job.at + (job.to - job.from), crc: outcome.crc });
+      else {
         destination.placed(step.components);
         journal.markDone(entry.path);
         entriesDone++;
       }
     }
+    if (outcomes.length < jobs.length) throw new Error("the restore's file writer thread stopped a batch without saying why");
     progress(false);
   };
+  /** Hands the batch gathered so far to the writer thread; its read's buffer comes back with the answer. */
+  const post = (): void => {
+    if (batch === null) return;
+    const { taken, jobs, steps: batchSteps } = batch;
+    batch = null;
+    const answer = writer.write(taken?.data ?? null, jobs);
+    applied = applied
+      .then(() => answer)
+      .then((outcomes) => {
+        if (writeFailure === null) apply(outcomes, jobs, batchSteps);
+      })
+      .catch((err: unknown) => {
+        writeFailure ??= err;
+      })
+      .finally(() => taken?.release());
+  };
+  const throwIfWriteFailed = (): void => {
+    if (writeFailure !== null) throw writeFailure;
+  };
+  /** Every batch handed over and answered, its outcomes applied. */
+  const drain = async (): Promise<void> => {
+    post();
+    await applied;
+    writingInto = null;
+    throwIfWriteFailed();
+  };
 
-  let current: { read: TapeRead; data: Buffer } | null = null;
+  let current: TakenRead | null = null;
+  /** Whether a job of the batch being gathered uses the current read's bytes (else its buffer can go back at once). */
+  let currentLent = false;
   /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
-  const readAt = async (position: number): Promise<{ read: TapeRead; data: Buffer }> => {
+  const readAt = async (position: number): Promise<TakenRead> => {
     while (current === null || current.read.end <= position) {
-      // The jobs on the current read's bytes are done before its buffer goes to another read,
-      // and the entries finished so far recorded before the next read (what a kill can lose).
-      await flush();
+      post();
+      if (current !== null && !currentLent) current.release();
+      throwIfWriteFailed();
+      // Entries finished so far recorded before the next read: what a kill can lose.
       await journal.flushAsync();
       current = await ahead.take();
+      currentLent = false;
       readsDone++;
       signal?.throwIfAborted();
     }
@@ -348,25 +377,25 @@ async function restoreEntries(
       ...(sameOwner ? { owner: ownerOf(entry) } : {}),
     };
     const parent = step.components.slice(0, -1).join("/");
-    const queue = async (job: WriteJob, data: Buffer | null): Promise<void> => {
-      if (batch !== null && (batch.parent !== parent || (data !== null && batch.data !== null && batch.data !== data))) await flush();
-      batch ??= { data, parent, jobs: [], steps: [] };
-      batch.data ??= data;
+    const queue = (job: WriteJob, taken: TakenRead | null): void => {
+      if (batch !== null && taken !== null && batch.taken !== null && batch.taken !== taken) post();
+      batch ??= { taken, jobs: [], steps: [] };
+      batch.taken ??= taken;
+      writingInto = parent;
+      if (taken !== null) currentLent = true;
       batch.jobs.push(job);
       batch.steps.push(step);
     };
-    written.set(entry, from);
     let open: WriteJob["open"] = from.bytes > 0 ? "resume" : "create";
     if (from.bytes >= entry.size) {
-      await queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, null);
+      queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, null);
       return;
     }
     for (let position = entry.dataOffset + from.bytes; position < end; ) {
-      const { read, data } = await readAt(position);
-      const upTo = Math.min(end, read.end);
-      // What the writer said of the bytes before (a flush came with every new read).
-      const before = written.get(entry)!;
-      await queue({ file: partial, open, at: before.bytes, from: position - read.start, to: upTo - read.start, crc: before.crc, ...(upTo === end ? { finish } : {}) }, data);
+      const taken = await readAt(position);
+      const upTo = Math.min(end, taken.read.end);
+      const at = position - entry.dataOffset;
+      queue({ file: partial, open, at, from: position - taken.read.start, to: upTo - taken.read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) }, taken);
       open = "continue";
       position = upTo;
     }
@@ -378,7 +407,7 @@ async function restoreEntries(
       signal?.throwIfAborted();
       const { entry, components } = step;
       // Every other kind of entry goes after the files before it are in place (a hard link may name one).
-      if (entry.kind !== "file") await flush();
+      if (entry.kind !== "file") await drain();
       const unsafe = refusalOf(entry, components, refusedPaths);
       if (unsafe !== null) {
         refuse(entry, unsafe, components);
@@ -395,7 +424,8 @@ async function restoreEntries(
         entriesDone++;
         continue;
       }
-      if (entry.kind === "file" && batchParent() !== components.slice(0, -1).join("/")) await flush();
+      // A file in another folder: the folders on its way are checked against what the batches did.
+      if (entry.kind === "file" && batchParent() !== null && batchParent() !== components.slice(0, -1).join("/")) await drain();
       let refusal: Refusal | null = destination.ensureDirs(components.slice(0, -1));
       if (refusal === null && entry.kind === "file") {
         // Done (journal, progress) when its last job's outcome comes back.
@@ -417,12 +447,14 @@ async function restoreEntries(
       entriesDone++;
       progress(false);
     }
-    await flush();
+    await drain();
+    (current as TakenRead | null)?.release();
     destination.finishDirs();
     progress(true);
     completed = true;
   } finally {
     await ahead.settle();
+    // Batches still queued are given up (their files are in no journal); their outcomes are not awaited.
     await writer.close();
   }
   if (completed) destination.removeState();
