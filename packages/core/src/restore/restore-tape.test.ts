@@ -12,7 +12,8 @@ import { RemoteFileCorruptError } from "../remote/errors.js";
 import { FileSource } from "../remote/file-source.js";
 import { RemoteTape, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import type { ObjectVersion, Source } from "../remote/source.js";
-import { DestinationNotEmptyError, DestinationWriteError } from "./errors.js";
+import { DiskFullError } from "../errors.js";
+import { DestinationNotEmptyError } from "./errors.js";
 import { restoreTape, type RestoreResult } from "./restore-tape.js";
 
 const PART = 4096;
@@ -284,8 +285,9 @@ describe("restoreTape onto a full disk", () => {
     fs.writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
     const dest = path.join(disk!, "out");
     const failure = await restoreTape(location, dest, { rangeSize: 64 * 1024 }).catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(DestinationWriteError);
-    expect((failure as Error).message).toMatch(/no space is left .* run the same command again to resume/);
+    expect(failure).toBeInstanceOf(DiskFullError);
+    expect((failure as DiskFullError).code).toBe("DISK_FULL");
+    expect((failure as Error).message).toMatch(/^No space left on the device holding .*out \(the restore's destination\)\. Free some space there and run the same command again/);
     fs.rmSync(filler);
     const rerun = await restoreTape(location, dest, { rangeSize: 64 * 1024 });
     expect(rerun.entriesSkipped).toBeGreaterThan(0);

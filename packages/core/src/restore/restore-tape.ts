@@ -13,7 +13,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { InvalidArgumentError } from "../errors.js";
+import { DiskFullError, InvalidArgumentError } from "../errors.js";
 import { fsError } from "../upload/file-target.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
 import { crc32Hex } from "../remote/crc32.js";
@@ -178,7 +178,10 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   } catch (err) {
     // A system call on the destination failed (a full disk): say so as tartape says everything.
     const errno = err as NodeJS.ErrnoException;
-    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) throw new DestinationWriteError(destination.root, errno);
+    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) {
+      if (errno.code === "ENOSPC" || errno.code === "EDQUOT") throw new DiskFullError(destination.root, "the restore's destination", errno);
+      throw new DestinationWriteError(destination.root, errno);
+    }
     throw err;
   } finally {
     journal.close();
