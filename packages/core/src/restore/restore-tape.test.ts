@@ -157,6 +157,32 @@ describe("restoreTape from a tape with its catalog", () => {
     expect(fs.existsSync(path.join(dest, ".tartape-restore"))).toBe(false);
   });
 
+  it("a file renamed into place by a run killed before its journal said so: kept when its CRC-32 is the catalog's, fetched again when not", async () => {
+    const root = path.join(tempDir(), "ds");
+    writeFile(path.join(root, "big.bin"), bytes(20 * PART, 5));
+    writeFile(path.join(root, "other.bin"), bytes(20 * PART, 6));
+    const { location } = await uploaded(root);
+    const tape = await RemoteTape.open(location);
+    const rerunAfter = async (inPlace: Buffer): Promise<{ fetched: number; dest: string }> => {
+      const dest = path.join(tempDir(), "out");
+      // What such a run leaves: the file under its real name, its partial file gone, and in the journal a prefix of it only.
+      writeFile(path.join(dest, "ds/big.bin"), inPlace);
+      const head = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
+      writeFile(path.join(dest, ".tartape-restore/journal"), `${JSON.stringify(head)}\n${JSON.stringify({ p: "ds/big.bin", n: PART, c: 0 })}\n`);
+      const counted = countingSource(location.tape, () => undefined);
+      await restoreTape({ ...location, tape: counted.source }, dest, { rangeSize: 4 * PART });
+      return { fetched: counted.bytes(), dest };
+    };
+    const whole = await rerunAfter(fs.readFileSync(path.join(root, "big.bin")));
+    expect(whole.fetched).toBeLessThan(20 * PART + 4 * PART);
+    expect(fs.readFileSync(path.join(whole.dest, "ds/big.bin")).equals(fs.readFileSync(path.join(root, "big.bin")))).toBe(true);
+    const damaged = fs.readFileSync(path.join(root, "big.bin"));
+    damaged[PART * 3] ^= 1;
+    const redone = await rerunAfter(damaged);
+    expect(redone.fetched).toBeGreaterThanOrEqual(40 * PART);
+    expect(snapshot(path.join(redone.dest, "ds"))).toEqual(snapshot(root));
+  });
+
   it("refuses a destination that is not empty, unless overwrite", async () => {
     const { root, location } = await uploaded();
     const dest = tempDir();

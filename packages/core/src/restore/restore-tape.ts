@@ -16,7 +16,7 @@ import path from "node:path";
 import { DiskFullError, InvalidArgumentError } from "../errors.js";
 import { fsError } from "../upload/file-target.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
-import { crc32Hex } from "../remote/crc32.js";
+import { crc32, crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import { Destination, Refusal } from "./destination.js";
@@ -111,6 +111,35 @@ interface Step {
 /** The owner and group an entry's header records; tartape's own headers all say 0 (root). */
 function ownerOf(entry: RemoteEntry): { uid: number; gid: number } {
   return { uid: entry.uid ?? 0, gid: entry.gid ?? 0 };
+}
+
+/**
+ * Whether a file an earlier run began (the journal holds a prefix of it) but
+ * whose partial file is gone stands whole under its real name: its size and
+ * CRC-32 are the catalog's. The writer renames a file only once it is checked
+ * and has its mode and mtime, so such a file was put there by that run, which
+ * was killed before its journal said so.
+ */
+function placedWhole(destination: Destination, entry: RemoteEntry, components: readonly string[]): boolean {
+  if (entry.crc32 === undefined || destination.ensureDirs(components.slice(0, -1), false) !== null) return false;
+  const file = destination.absolute(components);
+  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) return false;
+  let fd: number;
+  try {
+    // O_NOFOLLOW: a link put there meanwhile is not read through.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    return false;
+  }
+  try {
+    if (fs.fstatSync(fd).size !== entry.size) return false;
+    const buffer = Buffer.allocUnsafe(Math.min(entry.size, 1024 * 1024));
+    let crc = 0;
+    for (let n; (n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) crc = crc32(buffer.subarray(0, n), crc);
+    return crc32Hex(crc) === entry.crc32;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function isEmptyExceptState(dir: string): boolean {
@@ -223,18 +252,20 @@ async function restoreEntries(
   let bytesTotal = 0;
   let bytesSkipped = 0;
   let entriesSkipped = 0;
-  for (const { entry } of steps) {
+  for (const { entry, components } of steps) {
     if (entry.kind !== "file") continue;
     bytesTotal += entry.size;
+    const prior = journal.partial.get(entry.path);
+    let from = { bytes: 0, crc: 0 };
+    if (prior && prior.bytes <= entry.size && !journal.done.has(entry.path)) {
+      const size = fs.statSync(partialFile(entry), { throwIfNoEntry: false })?.size ?? -1;
+      if (size >= prior.bytes) from = prior;
+      // Renamed into place by a run killed before it recorded so: no need to fetch it again.
+      else if (placedWhole(destination, entry, components)) journal.markDone(entry.path);
+    }
     if (journal.done.has(entry.path)) {
       bytesSkipped += entry.size;
       continue;
-    }
-    const prior = journal.partial.get(entry.path);
-    let from = { bytes: 0, crc: 0 };
-    if (prior && prior.bytes <= entry.size) {
-      const size = fs.statSync(partialFile(entry), { throwIfNoEntry: false })?.size ?? -1;
-      if (size >= prior.bytes) from = prior;
     }
     resumeAt.set(entry, from);
     bytesSkipped += from.bytes;
@@ -320,7 +351,12 @@ async function restoreEntries(
     if (outcomes.length < jobs.length) throw new Error("the restore's file writer thread stopped a batch without saying why");
     progress(false);
   };
-  /** Hands the batch gathered so far to the writer thread; its read's buffer comes back with the answer. */
+  /**
+   * Hands the batch gathered so far to the writer thread. Its read's buffer
+   * comes back once the answer's facts are handed to the kernel: a buffer
+   * given back earlier would take another read while those facts could still
+   * be lost, and a kill would then cost more than concurrency × range size.
+   */
   const post = (): void => {
     if (batch === null) return;
     const { taken, jobs, steps: batchSteps } = batch;
@@ -328,8 +364,14 @@ async function restoreEntries(
     const answer = writer.write(taken?.data ?? null, jobs);
     applied = applied
       .then(() => answer)
-      .then((outcomes) => {
-        if (writeFailure === null) apply(outcomes, jobs, batchSteps);
+      .then(async (outcomes) => {
+        if (writeFailure !== null) return;
+        try {
+          apply(outcomes, jobs, batchSteps);
+        } finally {
+          // What the batch did up to a failure is recorded too.
+          await journal.flushAsync();
+        }
       })
       .catch((err: unknown) => {
         writeFailure ??= err;
