@@ -183,6 +183,19 @@ describe("restoreTape from a tape with its catalog", () => {
     expect(snapshot(path.join(redone.dest, "ds"))).toEqual(snapshot(root));
   });
 
+  it("reads whose files lie in several folders: each file gets its own bytes while the writer thread is behind", async () => {
+    const root = path.join(tempDir(), "ds");
+    for (let d = 0; d < 12; d++) for (let f = 0; f < 40; f++) writeFile(path.join(root, `d${String(d).padStart(2, "0")}`, `f${f}`), bytes(700 + ((d * 40 + f) % 13) * 100, d * 40 + f + 1));
+    const { location } = await uploaded(root);
+    // Reads of about eight files, most spanning two folders; few buffers, so each one is soon used again.
+    for (const concurrency of [2, 3]) {
+      const dest = path.join(tempDir(), "out");
+      const result = await restoreTape(location, dest, { concurrency, rangeSize: 8192 });
+      expect(result.verified).toBe(true);
+      expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+    }
+  });
+
   it("refuses a destination that is not empty, unless overwrite", async () => {
     const { root, location } = await uploaded();
     const dest = tempDir();

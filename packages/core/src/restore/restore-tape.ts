@@ -319,7 +319,19 @@ async function restoreEntries(
    * batch is answered. Before anything that depends on what the batches did
    * (another folder, a link, the end), every batch is waited for (drain).
    */
-  let batch: { taken: TakenRead | null; jobs: WriteJob[]; steps: Step[] } | null = null;
+  /**
+   * A read's buffer goes back when nobody holds it: the restore while it cuts
+   * jobs from it, and each batch on its bytes until answered (a read's files
+   * may go in several batches, one per folder).
+   */
+  interface HeldRead {
+    readonly read: TakenRead;
+    holders: number;
+  }
+  const letGo = (held: HeldRead): void => {
+    if (--held.holders === 0) held.read.release();
+  };
+  let batch: { taken: HeldRead | null; jobs: WriteJob[]; steps: Step[] } | null = null;
   /** The folder the batches handed over or gathered since the last drain write into. */
   let writingInto: string | null = null;
   /** (A function: TypeScript cannot follow `writingInto` into the closures.) */
@@ -361,7 +373,8 @@ async function restoreEntries(
     if (batch === null) return;
     const { taken, jobs, steps: batchSteps } = batch;
     batch = null;
-    const answer = writer.write(taken?.data ?? null, jobs);
+    if (taken !== null) taken.holders++;
+    const answer = writer.write(taken?.read.data ?? null, jobs);
     applied = applied
       .then(() => answer)
       .then(async (outcomes) => {
@@ -376,7 +389,7 @@ async function restoreEntries(
       .catch((err: unknown) => {
         writeFailure ??= err;
       })
-      .finally(() => taken?.release());
+      .finally(() => taken !== null && letGo(taken));
   };
   const throwIfWriteFailed = (): void => {
     if (writeFailure !== null) throw writeFailure;
@@ -389,19 +402,17 @@ async function restoreEntries(
     throwIfWriteFailed();
   };
 
-  let current: TakenRead | null = null;
-  /** Whether a job of the batch being gathered uses the current read's bytes (else its buffer can go back at once). */
-  let currentLent = false;
+  let current: HeldRead | null = null;
   /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
-  const readAt = async (position: number): Promise<TakenRead> => {
-    while (current === null || current.read.end <= position) {
+  const readAt = async (position: number): Promise<HeldRead> => {
+    while (current === null || current.read.read.end <= position) {
       post();
-      if (current !== null && !currentLent) current.release();
+      if (current !== null) letGo(current);
+      current = null;
       throwIfWriteFailed();
       // Entries finished so far recorded before the next read: what a kill can lose.
       await journal.flushAsync();
-      current = await ahead.take();
-      currentLent = false;
+      current = { read: await ahead.take(), holders: 1 };
       readsDone++;
       signal?.throwIfAborted();
     }
@@ -422,12 +433,11 @@ async function restoreEntries(
       ...(sameOwner ? { owner: ownerOf(entry) } : {}),
     };
     const parent = step.components.slice(0, -1).join("/");
-    const queue = (job: WriteJob, taken: TakenRead | null): void => {
+    const queue = (job: WriteJob, taken: HeldRead | null): void => {
       if (batch !== null && taken !== null && batch.taken !== null && batch.taken !== taken) post();
       batch ??= { taken, jobs: [], steps: [] };
       batch.taken ??= taken;
       writingInto = parent;
-      if (taken !== null) currentLent = true;
       batch.jobs.push(job);
       batch.steps.push(step);
     };
@@ -438,9 +448,9 @@ async function restoreEntries(
     }
     for (let position = entry.dataOffset + from.bytes; position < end; ) {
       const taken = await readAt(position);
-      const upTo = Math.min(end, taken.read.end);
+      const upTo = Math.min(end, taken.read.read.end);
       const at = position - entry.dataOffset;
-      queue({ file: partial, open, at, from: position - taken.read.start, to: upTo - taken.read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) }, taken);
+      queue({ file: partial, open, at, from: position - taken.read.read.start, to: upTo - taken.read.read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) }, taken);
       open = "continue";
       position = upTo;
     }
@@ -493,7 +503,7 @@ async function restoreEntries(
       progress(false);
     }
     await drain();
-    (current as TakenRead | null)?.release();
+    if (current !== null) letGo(current);
     destination.finishDirs();
     progress(true);
     completed = true;
