@@ -2,10 +2,11 @@
  * Restores a tape (or part of it) from where it was uploaded into a folder:
  * the entries come from the catalog (or the tar headers of a tape without
  * one), the chosen files' bytes from parallel ranged reads handed over in
- * tape order, each file written under a temporary name, checked against the
- * catalog's CRC-32, given its mode and mtime, and renamed into place; folders
- * get theirs once their contents are in. A journal in the destination makes a
- * rerun after any interruption skip what is done.
+ * tape order, and a thread of its own writes each file under a temporary name,
+ * checks it against the catalog's CRC-32, gives it its mode and mtime, and
+ * renames it into place (file-writer.ts, write-batches.ts); folders get theirs
+ * once their contents are in. A journal in the destination makes a rerun after
+ * any interruption skip what is done.
  *
  * Memory: at most `concurrency` × `rangeSize` bytes of file content (32 MiB
  * with the defaults), plus the entries' metadata (a few hundred bytes each).
@@ -14,21 +15,24 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { DiskFullError, InvalidArgumentError } from "../errors.js";
-import { fsError } from "../upload/file-target.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
-import { crc32, crc32Hex } from "../remote/crc32.js";
+import { crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
-import { Destination, Refusal } from "./destination.js";
-import { DestinationNotEmptyError, DestinationWriteError, type RefusedEntry } from "./errors.js";
+import { Refusal, type Destination } from "./destination.js";
+import { ownerOf, refusalOf } from "./entry-rules.js";
+import { DestinationWriteError, type RefusedEntry } from "./errors.js";
+import { openDestination } from "./open-destination.js";
+import { placedWhole } from "./placed-whole.js";
 import { TartapeError } from "../errors.js";
 import { OPTION_WORDS } from "../option-words.js";
 import { RestoreJournal } from "./journal.js";
 import { fetchRange } from "./fetch-range.js";
 import { asSystemError, FileWriter, type FinishFile, type WriteJob, type WriteOutcome } from "./file-writer.js";
-import { ReadAhead, type TakenRead } from "./read-ahead.js";
+import { ReadAhead } from "./read-ahead.js";
+import { WriteBatches } from "./write-batches.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
-import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./safe-path.js";
+import { relativeComponents } from "./safe-path.js";
 import { selectEntries } from "./select.js";
 
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
@@ -106,80 +110,6 @@ export interface RestoreResult {
 interface Step {
   readonly entry: RemoteEntry;
   readonly components: readonly string[];
-}
-
-/** The owner and group an entry's header records; tartape's own headers all say 0 (root). */
-function ownerOf(entry: RemoteEntry): { uid: number; gid: number } {
-  return { uid: entry.uid ?? 0, gid: entry.gid ?? 0 };
-}
-
-/**
- * Whether a file an earlier run began (the journal holds a prefix of it) but
- * whose partial file is gone stands whole under its real name: its size and
- * CRC-32 are the catalog's. The writer renames a file only once it is checked
- * and has its mode and mtime, so such a file was put there by that run, which
- * was killed before its journal said so.
- */
-function placedWhole(destination: Destination, entry: RemoteEntry, components: readonly string[]): boolean {
-  if (entry.crc32 === undefined || destination.ensureDirs(components.slice(0, -1), false) !== null) return false;
-  const file = destination.absolute(components);
-  if (fs.lstatSync(file, { throwIfNoEntry: false })?.isFile() !== true) return false;
-  let fd: number;
-  try {
-    // O_NOFOLLOW: a link put there meanwhile is not read through.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
-    if (fs.fstatSync(fd).size !== entry.size) return false;
-    const buffer = Buffer.allocUnsafe(Math.min(entry.size, 1024 * 1024));
-    let crc = 0;
-    for (let n; (n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) crc = crc32(buffer.subarray(0, n), crc);
-    return crc32Hex(crc) === entry.crc32;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function isEmptyExceptState(dir: string): boolean {
-  return fs.readdirSync(dir).every((name) => name === RESTORE_STATE_DIR);
-}
-
-function openDestination(dir: string, tape: RemoteTape, overwrite: boolean): { destination: Destination; journal: RestoreJournal } {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw fsError(`Cannot create the destination ${dir}`, err);
-  }
-  const root = fs.realpathSync(dir);
-  if (!fs.statSync(root).isDirectory()) throw new DestinationNotEmptyError(dir, "is not a folder");
-  const journalFile = path.join(root, RESTORE_STATE_DIR, "journal");
-  const identity = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
-  const resuming = fs.existsSync(journalFile);
-  if (!resuming && !overwrite && !isEmptyExceptState(root)) throw new DestinationNotEmptyError(dir, "is not empty");
-  let journal = RestoreJournal.open(journalFile, identity);
-  if (journal === "other-tape") {
-    if (!overwrite) throw new DestinationNotEmptyError(dir, `holds an unfinished restore of another tape (or another version of ${tape.tape.id})`);
-    fs.rmSync(path.join(root, RESTORE_STATE_DIR), { recursive: true, force: true });
-    journal = RestoreJournal.open(journalFile, identity) as RestoreJournal;
-  }
-  return { destination: new Destination(root), journal };
-}
-
-/** Why an entry, wherever it lands, may not be written at all; null when it may. */
-function refusalOf(entry: RemoteEntry, components: readonly string[], refusedPaths: ReadonlySet<string>): string | null {
-  for (let i = 1; i < components.length; i++) {
-    const above = components.slice(0, i).join("/");
-    if (refusedPaths.has(above)) return `it lies beneath '${above}', which was refused`;
-  }
-  if (entry.kind === "other") return "it is a device, FIFO or other special file; only files, folders and links are restored";
-  if (components.length === 0 && entry.kind !== "dir") return "its path names the destination itself";
-  if (entry.kind === "symlink") {
-    const target = symlinkTargetInside(components, entry.linkTarget ?? "");
-    if (!target.ok) return target.reason;
-  }
-  return null;
 }
 
 export async function restoreTape(location: RemoteTapeLocation, dir: string, options: RestoreOptions = {}): Promise<RestoreResult> {
@@ -309,36 +239,7 @@ async function restoreEntries(
   const ahead = new ReadAhead(reads, options.concurrency, largestRead, fetchRead);
   const writer = new FileWriter();
 
-  /**
-   * Files are written by the writer thread, in batches: the jobs on one read's
-   * bytes for one folder. A batch is handed over when the next read is needed,
-   * when the next file lies in another folder, and before any other kind of
-   * entry; the restore goes on meanwhile (the thread writes one batch while the
-   * next read is taken and cut into jobs). Outcomes are applied in order as
-   * they come (journal, progress, refusals); a read's buffer goes back once its
-   * batch is answered. Before anything that depends on what the batches did
-   * (another folder, a link, the end), every batch is waited for (drain).
-   */
-  /**
-   * A read's buffer goes back when nobody holds it: the restore while it cuts
-   * jobs from it, and each batch on its bytes until answered (a read's files
-   * may go in several batches, one per folder).
-   */
-  interface HeldRead {
-    readonly read: TakenRead;
-    holders: number;
-  }
-  const letGo = (held: HeldRead): void => {
-    if (--held.holders === 0) held.read.release();
-  };
-  let batch: { taken: HeldRead | null; jobs: WriteJob[]; steps: Step[] } | null = null;
-  /** The folder the batches handed over or gathered since the last drain write into. */
-  let writingInto: string | null = null;
-  /** (A function: TypeScript cannot follow `writingInto` into the closures.) */
-  const batchParent = (): string | null => writingInto;
-  /** Outcomes applied so far, in order; the first failure is kept and thrown by drain and by the next read. */
-  let applied: Promise<void> = Promise.resolve();
-  let writeFailure: unknown = null;
+  /** A batch's outcomes, in order: journal, progress, refusals; a damaged file or a failed call stops the restore. */
   const apply = (outcomes: readonly WriteOutcome[], jobs: readonly WriteJob[], batchSteps: readonly Step[]): void => {
     for (let i = 0; i < outcomes.length; i++) {
       const outcome = outcomes[i]!;
@@ -363,61 +264,10 @@ async function restoreEntries(
     if (outcomes.length < jobs.length) throw new Error("the restore's file writer thread stopped a batch without saying why");
     progress(false);
   };
-  /**
-   * Hands the batch gathered so far to the writer thread. Its read's buffer
-   * comes back once the answer's facts are handed to the kernel: a buffer
-   * given back earlier would take another read while those facts could still
-   * be lost, and a kill would then cost more than concurrency × range size.
-   */
-  const post = (): void => {
-    if (batch === null) return;
-    const { taken, jobs, steps: batchSteps } = batch;
-    batch = null;
-    if (taken !== null) taken.holders++;
-    const answer = writer.write(taken?.read.data ?? null, jobs);
-    applied = applied
-      .then(() => answer)
-      .then(async (outcomes) => {
-        if (writeFailure !== null) return;
-        try {
-          apply(outcomes, jobs, batchSteps);
-        } finally {
-          // What the batch did up to a failure is recorded too.
-          await journal.flushAsync();
-        }
-      })
-      .catch((err: unknown) => {
-        writeFailure ??= err;
-      })
-      .finally(() => taken !== null && letGo(taken));
-  };
-  const throwIfWriteFailed = (): void => {
-    if (writeFailure !== null) throw writeFailure;
-  };
-  /** Every batch handed over and answered, its outcomes applied. */
-  const drain = async (): Promise<void> => {
-    post();
-    await applied;
-    writingInto = null;
-    throwIfWriteFailed();
-  };
-
-  let current: HeldRead | null = null;
-  /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
-  const readAt = async (position: number): Promise<HeldRead> => {
-    while (current === null || current.read.read.end <= position) {
-      post();
-      if (current !== null) letGo(current);
-      current = null;
-      throwIfWriteFailed();
-      // Entries finished so far recorded before the next read: what a kill can lose.
-      await journal.flushAsync();
-      current = { read: await ahead.take(), holders: 1 };
-      readsDone++;
-      signal?.throwIfAborted();
-    }
-    return current;
-  };
+  const batches = new WriteBatches<Step>(ahead, writer, journal, apply, () => {
+    readsDone++;
+    signal?.throwIfAborted();
+  });
 
   /** Queues the jobs that write `step`'s file: one per read its bytes lie in. */
   const writeFile = async (step: Step): Promise<void> => {
@@ -432,25 +282,18 @@ async function restoreEntries(
       target: destination.absolute(step.components),
       ...(sameOwner ? { owner: ownerOf(entry) } : {}),
     };
-    const parent = step.components.slice(0, -1).join("/");
-    const queue = (job: WriteJob, taken: HeldRead | null): void => {
-      if (batch !== null && taken !== null && batch.taken !== null && batch.taken !== taken) post();
-      batch ??= { taken, jobs: [], steps: [] };
-      batch.taken ??= taken;
-      writingInto = parent;
-      batch.jobs.push(job);
-      batch.steps.push(step);
-    };
+    const folder = step.components.slice(0, -1).join("/");
     let open: WriteJob["open"] = from.bytes > 0 ? "resume" : "create";
     if (from.bytes >= entry.size) {
-      queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, null);
+      batches.queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, step, null, folder);
       return;
     }
     for (let position = entry.dataOffset + from.bytes; position < end; ) {
-      const taken = await readAt(position);
-      const upTo = Math.min(end, taken.read.read.end);
-      const at = position - entry.dataOffset;
-      queue({ file: partial, open, at, from: position - taken.read.read.start, to: upTo - taken.read.read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) }, taken);
+      const held = await batches.readAt(position);
+      const { read } = held.taken;
+      const upTo = Math.min(end, read.end);
+      const job: WriteJob = { file: partial, open, at: position - entry.dataOffset, from: position - read.start, to: upTo - read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) };
+      batches.queue(job, step, held, folder);
       open = "continue";
       position = upTo;
     }
@@ -462,7 +305,7 @@ async function restoreEntries(
       signal?.throwIfAborted();
       const { entry, components } = step;
       // Every other kind of entry goes after the files before it are in place (a hard link may name one).
-      if (entry.kind !== "file") await drain();
+      if (entry.kind !== "file") await batches.drain();
       const unsafe = refusalOf(entry, components, refusedPaths);
       if (unsafe !== null) {
         refuse(entry, unsafe, components);
@@ -480,7 +323,8 @@ async function restoreEntries(
         continue;
       }
       // A file in another folder: the folders on its way are checked against what the batches did.
-      if (entry.kind === "file" && batchParent() !== null && batchParent() !== components.slice(0, -1).join("/")) await drain();
+      const into = batches.writingInto;
+      if (entry.kind === "file" && into !== null && into !== components.slice(0, -1).join("/")) await batches.drain();
       let refusal: Refusal | null = destination.ensureDirs(components.slice(0, -1));
       if (refusal === null && entry.kind === "file") {
         // Done (journal, progress) when its last job's outcome comes back.
@@ -502,8 +346,7 @@ async function restoreEntries(
       entriesDone++;
       progress(false);
     }
-    await drain();
-    if (current !== null) letGo(current);
+    await batches.finish();
     destination.finishDirs();
     progress(true);
     completed = true;
