@@ -97,6 +97,8 @@ export class WriteBatches<Item> {
     this.batch = null;
     if (read !== null) read.holders++;
     const answer = this.writer.write(read?.taken.data ?? null, jobs);
+    // Its failure is taken up below, in order; until then it must not count as unhandled.
+    answer.catch(() => undefined);
     this.applied = this.applied
       .then(() => answer)
       .then(async (outcomes) => {
