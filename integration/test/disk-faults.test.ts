@@ -125,6 +125,31 @@ describe.skipIf(reason !== null)(`full and read-only file systems${reason ? ` (s
     expect(recorded.code, recorded.stderr).toBe(0);
   });
 
+  it("a restore onto a disk too small: DISK_FULL naming the destination in one line; after room is made the rerun resumes and the tree is the source's", async () => {
+    const dir = scratch.dir("restore-full");
+    const files = equalFilesTree(dir, 4, MiB);
+    const tape = scratch.file("restore-full.tar");
+    const uploaded = await runCli(["upload", dir, tape]);
+    expect(uploaded.code, uploaded.stderr).toBe(0);
+    // Room for two of the four files (and the restore's journal), not for the rest.
+    const dest = smallFs(2 * MiB + 512 * KiB);
+    const out = path.join(dest.dir, "out");
+    const args = ["restore", tape, out, "--range-size", "256KiB", "--concurrency", "2"];
+
+    const full = await runCli(args);
+    expectOneLine(full, 1, new RegExp(`^tartape: No space left on the device holding ${out} \\(the restore's destination\\)\\. Free some space there and run the same command again`));
+
+    dest.resize(8 * MiB);
+    const rerun = await runCli(args);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    // Resumed: the files the first run put in place are not written again.
+    expect(rerun.stdout).toMatch(/; [1-9]\d* already restored by an earlier run/);
+    const restored = path.join(out, path.basename(dir));
+    for (const file of files) expect(sha256(fs.readFileSync(path.join(restored, path.basename(file))))).toBe(sha256(fs.readFileSync(file)));
+    expect(fs.readdirSync(restored).sort()).toEqual(files.map((f) => path.basename(f)).sort());
+    expect(fs.existsSync(path.join(out, ".tartape-restore")), "the journal goes once the restore is complete").toBe(false);
+  });
+
   it("a read-only source: INDEX_UNWRITABLE suggests --index, and with it the upload completes", async () => {
     const sourceFs = smallFs(4 * MiB);
     const dir = path.join(sourceFs.dir, "data");

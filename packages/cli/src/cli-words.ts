@@ -30,6 +30,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   azureAccessTier: "--access-tier",
   azureEncryptionScope: "--encryption-scope",
   gcsKmsKeyName: "--kms-key-name",
+  sameOwner: "--same-owner",
 };
 
 const KiB = 1024;

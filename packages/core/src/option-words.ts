@@ -41,6 +41,8 @@ export const OPTION_WORDS = {
   azureEncryptionScope: "the encryptionScope option",
   /** gcsTarget's `kmsKeyName` (CLI: `--kms-key-name`). */
   gcsKmsKeyName: "the kmsKeyName option",
+  /** restoreTape's `sameOwner` (CLI: `restore --same-owner`). */
+  sameOwner: "sameOwner: true",
 } as const;
 
 export type OptionName = keyof typeof OPTION_WORDS;

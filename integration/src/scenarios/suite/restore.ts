@@ -169,7 +169,11 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
       };
       const doneLines = (): number => journalFacts().filter((f) => f.d !== undefined).length;
       const sizeOf = new Map(entries.map((e) => [e.path, e.size]));
-      /** Content bytes the journal says are on disk: finished files whole, others up to their last recorded prefix. */
+      /**
+       * Content bytes a rerun need not fetch: files the journal says are finished, whole; others up to their
+       * last recorded prefix, or whole when already under their real name (renamed only once checked, by a
+       * run killed before it recorded so: the rerun checks them and keeps them).
+       */
       const durableBytes = (): number => {
         const done = new Set<string>();
         const partial = new Map<string, number>();
@@ -179,7 +183,8 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
         }
         let sum = 0;
         for (const p of done) sum += sizeOf.get(p) ?? 0;
-        for (const [p, n] of partial) if (!done.has(p)) sum += n;
+        const inPlace = (p: string): boolean => fs.statSync(path.join(dest, p), { throwIfNoEntry: false })?.size === sizeOf.get(p);
+        for (const [p, n] of partial) if (!done.has(p)) sum += inPlace(p) ? (sizeOf.get(p) ?? 0) : n;
         return sum;
       };
       const seedNote = `(seed ${random.seed}; rerun with TARTAPE_SCENARIO_SEED=${random.seed})`;

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { EntriesRefusedError, restoreTape, type RestoreProgress, type RestoreResult } from "@tartape/core";
 import { InterruptedError } from "../interrupted-error.js";
+import { chunkReleaser } from "../release-chunks.js";
 import { formatBytes, formatDuration, formatRate } from "../output/format.js";
 import { createProgressReporter } from "../progress/progress-reporter.js";
 import { abortOnInterrupt } from "../upload/interrupt.js";
@@ -53,7 +54,10 @@ export async function runRestore(url: string, dir: string, flags: RestoreFlags, 
       ...(reads.concurrency !== undefined ? { concurrency: reads.concurrency } : {}),
       ...(reads.rangeSize !== undefined ? { rangeSize: reads.rangeSize } : {}),
       ...(flags.overwrite ? { overwrite: true } : {}),
+      ...(flags.sameOwner ? { sameOwner: true } : {}),
+      ...(flags.keepSpecialBits ? { keepSpecialBits: true } : {}),
       onProgress: (p) => reporter.update(asBarProgress(p)),
+      onReceived: chunkReleaser(),
     });
     reporter.stop();
     if (!result.catalogFound) process.stderr.write(noCatalogNote(location));

@@ -85,7 +85,29 @@ describe("tartape restore", () => {
     expect(fs.existsSync(path.join(dest, "in/esc"))).toBe(false);
   });
 
+  it.runIf(hasGnuTar() && process.getuid?.() === 0)("--keep-special-bits and --same-owner: setuid and the tar's owner restored only when asked", async () => {
+    const parent = path.join(root, "special");
+    writeTree(parent, { "s/prog": "#!/bin/sh\n" });
+    // chown before chmod: chown clears setuid.
+    fs.chownSync(path.join(parent, "s/prog"), 4321, 5432);
+    fs.chmodSync(path.join(parent, "s/prog"), 0o4755);
+    const tar = path.join(root, "special.tar");
+    execFileSync("tar", ["-cf", tar, "-C", parent, "s"]);
+    const stat = (dest: string): string => {
+      const st = fs.statSync(path.join(dest, "s/prog"));
+      return `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
+    };
+    const plain = path.join(root, "special-plain");
+    expect((await runTartape(["restore", tar, plain])).code).toBe(0);
+    expect(stat(plain)).toBe("755 0:0");
+    const kept = path.join(root, "special-kept");
+    const run = await runTartape(["restore", tar, kept, "--same-owner", "--keep-special-bits"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(stat(kept)).toBe("4755 4321:5432");
+  });
+
   it("the resume command repeats what matters and never prints a connection string", () => {
+    expect(restoreResumeCommand("s3://b/k", "d", { sameOwner: true, keepSpecialBits: true })).toBe("tartape restore s3://b/k d --same-owner --keep-special-bits");
     expect(restoreResumeCommand("s3://b/k", "/tmp/out dir", { only: ["r/a", "r/*.txt"], concurrency: "4", rangeSize: "1MiB", endpoint: "http://e", pathStyle: true })).toBe(
       "tartape restore s3://b/k '/tmp/out dir' --only r/a --only 'r/*.txt' --concurrency 4 --range-size 1MiB --endpoint http://e --path-style",
     );

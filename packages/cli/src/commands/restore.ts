@@ -14,6 +14,8 @@ export interface RestoreFlags extends ConnectionFlags {
   readonly concurrency?: string;
   readonly rangeSize?: string;
   readonly overwrite?: boolean;
+  readonly sameOwner?: boolean;
+  readonly keepSpecialBits?: boolean;
   /** False with --no-catalog. */
   readonly catalog?: boolean;
 }
@@ -31,6 +33,8 @@ export function restoreResumeCommand(url: string, dir: string, flags: RestoreFla
   for (const [flag, value] of valued) if (value !== undefined) args.push(flag, value);
   if (flags.pathStyle) args.push("--path-style");
   if (flags.overwrite) args.push("--overwrite");
+  if (flags.sameOwner) args.push("--same-owner");
+  if (flags.keepSpecialBits) args.push("--keep-special-bits");
   if (flags.catalog === false) args.push("--no-catalog");
   const line = args.map(shellQuote).join(" ");
   return flags.connectionString !== undefined ? `${line} --connection-string "<your connection string>"` : line;
@@ -45,6 +49,8 @@ export function restoreCommand(): Command {
     .option("--concurrency <n>", "ranged reads in flight at once (default 8)")
     .option("--range-size <size>", "bytes per ranged read (default 4MiB); concurrency x range size bounds the memory held and what a kill costs")
     .option("--overwrite", "restore into a folder that is not empty, replacing the files and links the tape holds")
+    .option("--same-owner", "give entries the owner and group ids the tape records, as tar --same-owner --numeric-owner (root only; otherwise everything is yours)")
+    .option("--keep-special-bits", "restore setuid, setgid and sticky bits (cleared otherwise, so a tape cannot plant a setuid program)")
     .option("--no-catalog", "read the tape's tar headers, not its catalog (e.g. a catalog refused as damaged); contents are then not verified");
   addConnectionFlags(command);
   return command.action(async (url: string, dir: string, flags: RestoreFlags) => {

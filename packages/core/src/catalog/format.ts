@@ -36,6 +36,12 @@ export interface CatalogEntry {
   readonly linkTarget?: string;
   /** Regular files: CRC-32 of the content as sent, 8 hex digits; absent when it was not recorded. */
   readonly crc32?: string;
+  /**
+   * Owner and group ids of a header read from a tar (tar-scan.ts). Not in a
+   * catalog: every header tartape writes says 0 and 0 (tar/header.ts, tar/common-header.ts).
+   */
+  readonly uid?: number;
+  readonly gid?: number;
 }
 
 /** Where a block lies in the catalog object, and its SHA-256. */

@@ -120,6 +120,8 @@ export async function* scanTarHeaders(source: Source, version: ObjectVersion, si
     const entrySize = pax.has("size") ? Number(pax.get("size")) : size;
     const mtime = pax.has("mtime") ? Math.trunc(Number(pax.get("mtime"))) : number(block, 136, 12);
     const contentEnd = dataOffset + Math.ceil(entrySize / BLOCK) * BLOCK;
+    const uid = pax.has("uid") ? Number(pax.get("uid")) : number(block, 108, 8);
+    const gid = pax.has("gid") ? Number(pax.get("gid")) : number(block, 116, 8);
     yield {
       path: rawPath.replace(/\/+$/, ""),
       kind,
@@ -130,6 +132,8 @@ export async function* scanTarHeaders(source: Source, version: ObjectVersion, si
       dataOffset,
       endOffset: contentEnd,
       ...(kind === "symlink" || kind === "hardlink" ? { linkTarget } : {}),
+      ...(Number.isSafeInteger(uid) && uid >= 0 ? { uid } : {}),
+      ...(Number.isSafeInteger(gid) && gid >= 0 ? { gid } : {}),
     };
     offset = contentEnd;
     headerOffset = offset;

@@ -14,11 +14,18 @@ export class Refusal {
   constructor(readonly reason: string) {}
 }
 
+/** Owner and group ids to give an entry (only when asked, as root). */
+export interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 interface PendingDir {
   readonly absolute: string;
   readonly depth: number;
   readonly mode: number;
   readonly mtime: number;
+  readonly owner: Owner | undefined;
 }
 
 /**
@@ -89,9 +96,9 @@ export class Destination {
   }
 
   /** A directory entry: made now, its mode and mtime set by finishDirs once its contents are in. */
-  makeDir(components: readonly string[], mode: number, mtime: number): Refusal | null {
+  makeDir(components: readonly string[], mode: number, mtime: number, owner?: Owner): Refusal | null {
     const refusal = this.ensureDirs(components);
-    if (refusal === null) this.dirs.push({ absolute: this.absolute(components), depth: components.length, mode, mtime });
+    if (refusal === null) this.dirs.push({ absolute: this.absolute(components), depth: components.length, mode, mtime, owner });
     return refusal;
   }
 
@@ -113,20 +120,20 @@ export class Destination {
       if (code === "EISDIR" || code === "ENOTEMPTY" || code === "EEXIST" || code === "ENOTDIR") return this.discard(temporary, new Refusal("a folder is already in its place"));
       throw err;
     }
-    this.verified.delete(target);
+    this.placed(components);
     return null;
   }
 
-  /** A file's mode and mtime, on its open descriptor (no path lookups). */
-  setFileAttributes(fd: number, mode: number, mtime: number): void {
-    fs.fchmodSync(fd, mode);
-    fs.futimesSync(fd, asDate(mtime), asDate(mtime));
+  /** A file or link now stands at `components` (renamed there here or by the writer thread): it is no folder. */
+  placed(components: readonly string[]): void {
+    this.verified.delete(this.absolute(components));
   }
 
   /** A symbolic link (whose target the caller checked) with its own mtime. */
-  makeSymlink(components: readonly string[], target: string, mtime: number): Refusal | null {
+  makeSymlink(components: readonly string[], target: string, mtime: number, owner?: Owner): Refusal | null {
     const temporary = this.temporaryName();
     fs.symlinkSync(target, temporary);
+    if (owner !== undefined) fs.lchownSync(temporary, owner.uid, owner.gid);
     fs.lutimesSync(temporary, asDate(mtime), asDate(mtime));
     return this.place(temporary, components);
   }
@@ -146,6 +153,8 @@ export class Destination {
   finishDirs(): void {
     const dirs = [...this.dirs].sort((a, b) => b.depth - a.depth);
     for (const dir of dirs) {
+      // chown first: it clears setuid and setgid, which the mode then sets when asked.
+      if (dir.owner !== undefined) fs.chownSync(dir.absolute, dir.owner.uid, dir.owner.gid);
       fs.chmodSync(dir.absolute, dir.mode);
       fs.utimesSync(dir.absolute, asDate(dir.mtime), asDate(dir.mtime));
     }

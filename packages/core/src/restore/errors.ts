@@ -27,14 +27,9 @@ export class EntriesRefusedError extends TartapeError {
   }
 }
 
-/** The destination could not be written (a full disk, permissions): what is in place stays, and a rerun resumes. */
+/** The destination could not be written (permissions, a read-only file system; a full disk is DiskFullError): what is in place stays, and a rerun resumes. */
 export class DestinationWriteError extends TartapeError {
   constructor(readonly dir: string, cause: NodeJS.ErrnoException) {
-    const what = cause.code === "ENOSPC" ? "no space is left on its device" : cause.code === "EDQUOT" ? "the disk quota is used up" : cause.message;
-    super(
-      "TARGET_ERROR",
-      `Cannot write into ${dir}: ${what}. What was restored so far is kept and recorded; ${cause.code === "ENOSPC" || cause.code === "EDQUOT" ? "free some space" : "fix the folder"} and run the same command again to resume.`,
-      { cause },
-    );
+    super("TARGET_ERROR", `Cannot write into ${dir}: ${cause.message}. What was restored so far is kept and recorded; fix the folder and run the same command again to resume.`, { cause });
   }
 }

@@ -6,9 +6,10 @@
  *   {"p": path, "n": bytes, "c": crc}  the file's first n bytes (CRC-32 c) are in its partial file
  * A SIGKILL can tear only the last line; a torn line is ignored and costs at
  * most that entry's bytes again. Facts are written to the kernel by a flush
- * (one write for many small files), which the restore awaits before each new
- * ranged read: a killed process loses only facts about entries whose bytes
- * were in the read being written, which a rerun fetches again anyway.
+ * (one write for many small files), which the restore awaits before a read's
+ * buffer takes another read: a killed process loses only facts about bytes
+ * still in the read buffers, which a rerun fetches again anyway. The kernel
+ * has the facts, not the disk: no fsync (see docs/restore.md).
  */
 import fs from "node:fs";
 import path from "node:path";

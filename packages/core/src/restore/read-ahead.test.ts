@@ -16,9 +16,10 @@ describe("ReadAhead", () => {
     });
     const got: string[] = [];
     for (let i = 0; i < reads.length; i++) {
-      const { data } = await ahead.take();
+      const { data, release } = await ahead.take();
       outstanding--;
       got.push(data.toString().replace(/\0+$/, ""));
+      release();
     }
     expect(got).toEqual(reads.map((r) => String(r.start)));
     expect(most).toBe(3);
@@ -30,8 +31,26 @@ describe("ReadAhead", () => {
       seen.add(into.buffer);
       return into;
     });
-    for (let i = 0; i < reads.length; i++) await ahead.take();
+    for (let i = 0; i < reads.length; i++) (await ahead.take()).release();
     expect(seen.size).toBe(3);
+  });
+
+  it("a buffer held by the taker is never filled again: with every buffer held, take waits for a release", async () => {
+    const ahead = new ReadAhead(reads, 2, 10, async (read, into) => {
+      into.fill(read.start / 10);
+      return into;
+    });
+    const first = await ahead.take();
+    const second = await ahead.take();
+    let third: Awaited<ReturnType<ReadAhead["take"]>> | null = null;
+    const taking = ahead.take().then((t) => (third = t));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(third).toBeNull();
+    expect([first.data[0], second.data[0]]).toEqual([0, 1]);
+    first.release();
+    await taking;
+    expect(third!.data[0]).toBe(2);
+    expect(second.data[0]).toBe(1);
   });
 
   it("a failed read fails when taken, and settle waits for the others", async () => {
@@ -42,7 +61,7 @@ describe("ReadAhead", () => {
       if (read.start === 10) throw new Error("boom");
       return into;
     });
-    await ahead.take();
+    (await ahead.take()).release();
     await expect(ahead.take()).rejects.toThrow("boom");
     await ahead.settle();
     expect(finished).toBe(5);

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { MAX_GAP, planReads } from "./read-plan.js";
 
 describe("planReads", () => {
-  it("cuts a big file into reads of at most rangeSize", () => {
+  it("cuts a big file into reads of at most rangeSize, none crossing a multiple of it", () => {
     expect(planReads([{ start: 512, end: 512 + 2500, ordinal: 0 }], 1000)).toEqual([
-      { start: 512, end: 1512 },
-      { start: 1512, end: 2512 },
-      { start: 2512, end: 3012 },
+      { start: 512, end: 1000 },
+      { start: 1000, end: 2000 },
+      { start: 2000, end: 3000 },
+      { start: 3000, end: 3012 },
     ]);
   });
 
@@ -17,10 +18,12 @@ describe("planReads", () => {
       { start: 3072, end: 3082, ordinal: 2 },
     ];
     expect(planReads(spans, 1 << 20)).toEqual([{ start: 1024, end: 3082 }]);
-    expect(planReads(spans, 1500)).toEqual([
+    // Reads stay within [0, 2560) and [2560, 5120).
+    expect(planReads(spans, 2560)).toEqual([
       { start: 1024, end: 2058 },
       { start: 3072, end: 3082 },
     ]);
+    expect(planReads(spans, 1500)).toHaveLength(3);
   });
 
   it("never reads a file that was not chosen, nor a long gap", () => {

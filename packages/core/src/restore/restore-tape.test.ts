@@ -12,7 +12,8 @@ import { RemoteFileCorruptError } from "../remote/errors.js";
 import { FileSource } from "../remote/file-source.js";
 import { RemoteTape, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import type { ObjectVersion, Source } from "../remote/source.js";
-import { DestinationNotEmptyError, DestinationWriteError } from "./errors.js";
+import { DiskFullError } from "../errors.js";
+import { DestinationNotEmptyError } from "./errors.js";
 import { restoreTape, type RestoreResult } from "./restore-tape.js";
 
 const PART = 4096;
@@ -156,6 +157,45 @@ describe("restoreTape from a tape with its catalog", () => {
     expect(fs.existsSync(path.join(dest, ".tartape-restore"))).toBe(false);
   });
 
+  it("a file renamed into place by a run killed before its journal said so: kept when its CRC-32 is the catalog's, fetched again when not", async () => {
+    const root = path.join(tempDir(), "ds");
+    writeFile(path.join(root, "big.bin"), bytes(20 * PART, 5));
+    writeFile(path.join(root, "other.bin"), bytes(20 * PART, 6));
+    const { location } = await uploaded(root);
+    const tape = await RemoteTape.open(location);
+    const rerunAfter = async (inPlace: Buffer): Promise<{ fetched: number; dest: string }> => {
+      const dest = path.join(tempDir(), "out");
+      // What such a run leaves: the file under its real name, its partial file gone, and in the journal a prefix of it only.
+      writeFile(path.join(dest, "ds/big.bin"), inPlace);
+      const head = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
+      writeFile(path.join(dest, ".tartape-restore/journal"), `${JSON.stringify(head)}\n${JSON.stringify({ p: "ds/big.bin", n: PART, c: 0 })}\n`);
+      const counted = countingSource(location.tape, () => undefined);
+      await restoreTape({ ...location, tape: counted.source }, dest, { rangeSize: 4 * PART });
+      return { fetched: counted.bytes(), dest };
+    };
+    const whole = await rerunAfter(fs.readFileSync(path.join(root, "big.bin")));
+    expect(whole.fetched).toBeLessThan(20 * PART + 4 * PART);
+    expect(fs.readFileSync(path.join(whole.dest, "ds/big.bin")).equals(fs.readFileSync(path.join(root, "big.bin")))).toBe(true);
+    const damaged = fs.readFileSync(path.join(root, "big.bin"));
+    damaged[PART * 3] ^= 1;
+    const redone = await rerunAfter(damaged);
+    expect(redone.fetched).toBeGreaterThanOrEqual(40 * PART);
+    expect(snapshot(path.join(redone.dest, "ds"))).toEqual(snapshot(root));
+  });
+
+  it("reads whose files lie in several folders: each file gets its own bytes while the writer thread is behind", async () => {
+    const root = path.join(tempDir(), "ds");
+    for (let d = 0; d < 12; d++) for (let f = 0; f < 40; f++) writeFile(path.join(root, `d${String(d).padStart(2, "0")}`, `f${f}`), bytes(700 + ((d * 40 + f) % 13) * 100, d * 40 + f + 1));
+    const { location } = await uploaded(root);
+    // Reads of about eight files, most spanning two folders; few buffers, so each one is soon used again.
+    for (const concurrency of [2, 3]) {
+      const dest = path.join(tempDir(), "out");
+      const result = await restoreTape(location, dest, { concurrency, rangeSize: 8192 });
+      expect(result.verified).toBe(true);
+      expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+    }
+  });
+
   it("refuses a destination that is not empty, unless overwrite", async () => {
     const { root, location } = await uploaded();
     const dest = tempDir();
@@ -284,11 +324,77 @@ describe("restoreTape onto a full disk", () => {
     fs.writeFileSync(filler, Buffer.alloc(3 * 1024 * 1024));
     const dest = path.join(disk!, "out");
     const failure = await restoreTape(location, dest, { rangeSize: 64 * 1024 }).catch((err: unknown) => err);
-    expect(failure).toBeInstanceOf(DestinationWriteError);
-    expect((failure as Error).message).toMatch(/no space is left .* run the same command again to resume/);
+    expect(failure).toBeInstanceOf(DiskFullError);
+    expect((failure as DiskFullError).code).toBe("DISK_FULL");
+    expect((failure as Error).message).toMatch(/^No space left on the device holding .*out \(the restore's destination\)\. Free some space there and run the same command again/);
     fs.rmSync(filler);
     const rerun = await restoreTape(location, dest, { rangeSize: 64 * 1024 });
     expect(rerun.entriesSkipped).toBeGreaterThan(0);
     expect(snapshot(path.join(dest, "ds"))).toEqual(snapshot(root));
+  });
+});
+
+describe("restoreTape: owners and setuid, setgid and sticky bits only when asked", () => {
+  const running = { uid: process.getuid?.() ?? -1, gid: process.getgid?.() ?? -1 };
+  const isRoot = running.uid === 0;
+  const special: RawEntry[] = [
+    { path: "d/", type: "5", mode: 0o1777, uid: 1234, gid: 2345 },
+    { path: "d/suid", type: "0", content: "#!/bin/sh\n", mode: 0o4755, uid: 1234, gid: 2345 },
+    { path: "d/sgid", type: "0", content: "x", mode: 0o2750, uid: 1235, gid: 2346 },
+    { path: "d/link", type: "2", linkname: "suid", uid: 1236, gid: 2347 },
+  ];
+  const modeAndOwner = (file: string): string => {
+    const stat = fs.lstatSync(file);
+    return `${(stat.mode & 0o7777).toString(8)} ${stat.uid}:${stat.gid}`;
+  };
+
+  it("without sameOwner and keepSpecialBits: the special bits are cleared and everything belongs to the user restoring", async () => {
+    const dest = path.join(tempDir(), "dest");
+    const result = await restoreTape(tarLocation(special), dest);
+    expect(result.refused).toEqual([]);
+    const own = `${running.uid}:${running.gid}`;
+    expect(modeAndOwner(path.join(dest, "d"))).toBe(`777 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe(`755 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe(`750 ${own}`);
+    expect(fs.lstatSync(path.join(dest, "d/link")).uid).toBe(running.uid);
+  });
+
+  it("keepSpecialBits restores setuid, setgid and sticky bits", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { keepSpecialBits: true });
+    const own = `${running.uid}:${running.gid}`;
+    expect(modeAndOwner(path.join(dest, "d"))).toBe(`1777 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe(`4755 ${own}`);
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe(`2750 ${own}`);
+  });
+
+  it.runIf(isRoot)("sameOwner (as root) gives files, folders and links the ids their headers hold; with keepSpecialBits, setuid survives the chown", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { sameOwner: true, keepSpecialBits: true });
+    expect(modeAndOwner(path.join(dest, "d"))).toBe("1777 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe("4755 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d/sgid"))).toBe("2750 1235:2346");
+    const link = fs.lstatSync(path.join(dest, "d/link"));
+    expect(`${link.uid}:${link.gid}`).toBe("1236:2347");
+  });
+
+  it.runIf(isRoot)("sameOwner without keepSpecialBits: owners given, special bits still cleared", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await restoreTape(tarLocation(special), dest, { sameOwner: true });
+    expect(modeAndOwner(path.join(dest, "d/suid"))).toBe("755 1234:2345");
+    expect(modeAndOwner(path.join(dest, "d"))).toBe("777 1234:2345");
+  });
+
+  it.runIf(isRoot)("a tape tartape made gives every entry to root with sameOwner: its headers all say 0", async () => {
+    const { location } = await uploaded();
+    const dest = path.join(tempDir(), "out");
+    await restoreTape(location, dest, { sameOwner: true });
+    expect(modeAndOwner(path.join(dest, "ds/sub/exec.sh"))).toBe("755 0:0");
+  });
+
+  it.runIf(!isRoot)("sameOwner is refused when not running as root, before anything is written", async () => {
+    const dest = path.join(tempDir(), "dest");
+    await expect(restoreTape(tarLocation(special), dest, { sameOwner: true })).rejects.toThrow(/Only root/);
+    expect(fs.existsSync(dest)).toBe(false);
   });
 });

@@ -2,10 +2,11 @@
  * Restores a tape (or part of it) from where it was uploaded into a folder:
  * the entries come from the catalog (or the tar headers of a tape without
  * one), the chosen files' bytes from parallel ranged reads handed over in
- * tape order, each file written under a temporary name, checked against the
- * catalog's CRC-32, given its mode and mtime, and renamed into place; folders
- * get theirs once their contents are in. A journal in the destination makes a
- * rerun after any interruption skip what is done.
+ * tape order, and a thread of its own writes each file under a temporary name,
+ * checks it against the catalog's CRC-32, gives it its mode and mtime, and
+ * renames it into place (file-writer.ts, write-batches.ts); folders get theirs
+ * once their contents are in. A journal in the destination makes a rerun after
+ * any interruption skip what is done.
  *
  * Memory: at most `concurrency` × `rangeSize` bytes of file content (32 MiB
  * with the defaults), plus the entries' metadata (a few hundred bytes each).
@@ -13,44 +14,30 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { InvalidArgumentError } from "../errors.js";
-import { fsError } from "../upload/file-target.js";
+import { DiskFullError, InvalidArgumentError } from "../errors.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
-import { crc32, crc32Hex } from "../remote/crc32.js";
+import { crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
-import { Destination, Refusal } from "./destination.js";
-import { DestinationNotEmptyError, DestinationWriteError, type RefusedEntry } from "./errors.js";
+import { Refusal, type Destination } from "./destination.js";
+import { ownerOf, refusalOf } from "./entry-rules.js";
+import { DestinationWriteError, type RefusedEntry } from "./errors.js";
+import { openDestination } from "./open-destination.js";
+import { placedWhole } from "./placed-whole.js";
 import { TartapeError } from "../errors.js";
+import { OPTION_WORDS } from "../option-words.js";
 import { RestoreJournal } from "./journal.js";
 import { fetchRange } from "./fetch-range.js";
+import { asSystemError, FileWriter, type FinishFile, type WriteJob, type WriteOutcome } from "./file-writer.js";
 import { ReadAhead } from "./read-ahead.js";
+import { WriteBatches } from "./write-batches.js";
 import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
-import { relativeComponents, RESTORE_STATE_DIR, symlinkTargetInside } from "./safe-path.js";
+import { relativeComponents } from "./safe-path.js";
 import { selectEntries } from "./select.js";
 
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
 export const DEFAULT_RANGE_SIZE = 4 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
-/**
- * Pieces at least this big are written through the thread pool: a synchronous
- * write of megabytes held the event loop, and with it the HTTP reads, for most
- * of a restore of big files (bench:restore, --cpu-prof: 6 of 15.7 s in write).
- */
-const ASYNC_WRITE_BYTES = 256 * 1024;
-
-function writeAllSync(fd: number, data: Buffer, position: number): void {
-  for (let written = 0; written < data.length; ) written += fs.writeSync(fd, data, written, data.length - written, position + written);
-}
-
-async function writeAll(fd: number, data: Buffer, position: number): Promise<void> {
-  for (let written = 0; written < data.length; ) {
-    written += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, data, written, data.length - written, position + written, (err, n) => (err ? reject(err) : resolve(n))),
-    );
-  }
-}
-
 export interface RestoreOptions {
   /** Archive paths (each with everything beneath it) or globs to restore; all entries when absent. */
   readonly only?: readonly string[];
@@ -60,9 +47,27 @@ export interface RestoreOptions {
   readonly rangeSize?: number;
   /** Restore into a folder that is not empty, replacing files and links the tape holds (never folders). */
   readonly overwrite?: boolean;
+  /**
+   * Give entries the owner and group ids their headers hold (0 and 0 for every
+   * tape tartape made), as `tar --same-owner --numeric-owner` does. Only root
+   * may; without it, everything belongs to the user running the restore.
+   */
+  readonly sameOwner?: boolean;
+  /**
+   * Restore the setuid, setgid and sticky bits the headers hold. Without it
+   * they are cleared, as Python tarfile's `data` filter does, so a tape cannot
+   * plant a setuid program (tartape itself never records them).
+   */
+  readonly keepSpecialBits?: boolean;
   readonly signal?: AbortSignal;
   readonly retry?: RetryPolicy;
   readonly onProgress?: (progress: RestoreProgress) => void;
+  /**
+   * Told the size of every response chunk once the restore is done with it. The
+   * chunks are memory outside V8's heap that only a collection gives back; the
+   * CLI uses this to collect them every few MiB (see release-chunks.ts there).
+   */
+  readonly onReceived?: (bytes: number) => void;
 }
 
 export interface RestoreProgress {
@@ -107,52 +112,15 @@ interface Step {
   readonly components: readonly string[];
 }
 
-function isEmptyExceptState(dir: string): boolean {
-  return fs.readdirSync(dir).every((name) => name === RESTORE_STATE_DIR);
-}
-
-function openDestination(dir: string, tape: RemoteTape, overwrite: boolean): { destination: Destination; journal: RestoreJournal } {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    throw fsError(`Cannot create the destination ${dir}`, err);
-  }
-  const root = fs.realpathSync(dir);
-  if (!fs.statSync(root).isDirectory()) throw new DestinationNotEmptyError(dir, "is not a folder");
-  const journalFile = path.join(root, RESTORE_STATE_DIR, "journal");
-  const identity = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
-  const resuming = fs.existsSync(journalFile);
-  if (!resuming && !overwrite && !isEmptyExceptState(root)) throw new DestinationNotEmptyError(dir, "is not empty");
-  let journal = RestoreJournal.open(journalFile, identity);
-  if (journal === "other-tape") {
-    if (!overwrite) throw new DestinationNotEmptyError(dir, `holds an unfinished restore of another tape (or another version of ${tape.tape.id})`);
-    fs.rmSync(path.join(root, RESTORE_STATE_DIR), { recursive: true, force: true });
-    journal = RestoreJournal.open(journalFile, identity) as RestoreJournal;
-  }
-  return { destination: new Destination(root), journal };
-}
-
-/** Why an entry, wherever it lands, may not be written at all; null when it may. */
-function refusalOf(entry: RemoteEntry, components: readonly string[], refusedPaths: ReadonlySet<string>): string | null {
-  for (let i = 1; i < components.length; i++) {
-    const above = components.slice(0, i).join("/");
-    if (refusedPaths.has(above)) return `it lies beneath '${above}', which was refused`;
-  }
-  if (entry.kind === "other") return "it is a device, FIFO or other special file; only files, folders and links are restored";
-  if (components.length === 0 && entry.kind !== "dir") return "its path names the destination itself";
-  if (entry.kind === "symlink") {
-    const target = symlinkTargetInside(components, entry.linkTarget ?? "");
-    if (!target.ok) return target.reason;
-  }
-  return null;
-}
-
 export async function restoreTape(location: RemoteTapeLocation, dir: string, options: RestoreOptions = {}): Promise<RestoreResult> {
   const signal = options.signal;
   const concurrency = options.concurrency ?? DEFAULT_RESTORE_CONCURRENCY;
   const rangeSize = options.rangeSize ?? DEFAULT_RANGE_SIZE;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InvalidArgumentError(`concurrency must be a whole number of 1 or more, got ${concurrency}.`);
   if (!Number.isInteger(rangeSize) || rangeSize < 1) throw new InvalidArgumentError(`rangeSize must be a whole number of bytes, got ${rangeSize}.`);
+  if (options.sameOwner && process.getuid?.() !== 0) {
+    throw new InvalidArgumentError(`Only root may give files the owners a tape records (${OPTION_WORDS.sameOwner}). Run the restore as root, or leave ${OPTION_WORDS.sameOwner} out to own the files yourself.`);
+  }
 
   const tape = await RemoteTape.open(location, signal ? { signal } : {});
   const chosen = selectEntries(options.only);
@@ -169,7 +137,10 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   } catch (err) {
     // A system call on the destination failed (a full disk): say so as tartape says everything.
     const errno = err as NodeJS.ErrnoException;
-    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) throw new DestinationWriteError(destination.root, errno);
+    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) {
+      if (errno.code === "ENOSPC" || errno.code === "EDQUOT") throw new DiskFullError(destination.root, "the restore's destination", errno);
+      throw new DestinationWriteError(destination.root, errno);
+    }
     throw err;
   } finally {
     journal.close();
@@ -185,6 +156,8 @@ async function restoreEntries(
   options: RestoreOptions & { concurrency: number; rangeSize: number },
 ): Promise<RestoreResult> {
   const signal = options.signal;
+  const sameOwner = options.sameOwner ?? false;
+  const modeOf = (entry: RemoteEntry): number => entry.mode & (options.keepSpecialBits ? 0o7777 : 0o777);
   const refused: RefusedEntry[] = [];
   const refusedPaths = new Set<string>();
   /** Keyed by the path under the destination, so what lies beneath a refused entry is refused too. */
@@ -209,18 +182,20 @@ async function restoreEntries(
   let bytesTotal = 0;
   let bytesSkipped = 0;
   let entriesSkipped = 0;
-  for (const { entry } of steps) {
+  for (const { entry, components } of steps) {
     if (entry.kind !== "file") continue;
     bytesTotal += entry.size;
+    const prior = journal.partial.get(entry.path);
+    let from = { bytes: 0, crc: 0 };
+    if (prior && prior.bytes <= entry.size && !journal.done.has(entry.path)) {
+      const size = fs.statSync(partialFile(entry), { throwIfNoEntry: false })?.size ?? -1;
+      if (size >= prior.bytes) from = prior;
+      // Renamed into place by a run killed before it recorded so: no need to fetch it again.
+      else if (placedWhole(destination, entry, components)) journal.markDone(entry.path);
+    }
     if (journal.done.has(entry.path)) {
       bytesSkipped += entry.size;
       continue;
-    }
-    const prior = journal.partial.get(entry.path);
-    let from = { bytes: 0, crc: 0 };
-    if (prior && prior.bytes <= entry.size) {
-      const size = fs.statSync(partialFile(entry), { throwIfNoEntry: false })?.size ?? -1;
-      if (size >= prior.bytes) from = prior;
     }
     resumeAt.set(entry, from);
     bytesSkipped += from.bytes;
@@ -255,67 +230,73 @@ async function restoreEntries(
   };
 
   const fetchRead = (read: TapeRead, into: Buffer): Promise<Buffer> =>
-    withRetry(() => fetchRange(tape.tape, read.start, read.end, tape.version, into, signal), options.retry, signal ? { signal } : {}).then((data) => {
+    withRetry(() => fetchRange(tape.tape, read.start, read.end, tape.version, into, signal, options.onReceived), options.retry, signal ? { signal } : {}).then((data) => {
       bytesFetched += data.length;
       return data;
     });
   // Buffers as large as the largest read: a tape of small files needs no buffers of rangeSize.
   const largestRead = reads.reduce((most, r) => Math.max(most, r.end - r.start), 0);
   const ahead = new ReadAhead(reads, options.concurrency, largestRead, fetchRead);
-  let current: { read: TapeRead; data: Buffer } | null = null;
-  /** The read holding tape byte `position`: earlier reads (of files refused meanwhile) are dropped. */
-  const readAt = async (position: number): Promise<{ read: TapeRead; data: Buffer }> => {
-    while (current === null || current.read.end <= position) {
-      // Entries finished so far lie in reads already written: record them before the next read.
-      await journal.flushAsync();
-      current = await ahead.take();
-      readsDone++;
-    }
-    return current;
-  };
+  const writer = new FileWriter();
 
-  // Synchronous file calls for small pieces: the writer is one sequence anyway, and for
-  // small files each asynchronous call cost a trip through the thread pool (most of a
-  // restore's time). Big pieces are written asynchronously (see writeAll).
-  const writeFile = async (step: Step): Promise<Refusal | null> => {
+  /** A batch's outcomes, in order: journal, progress, refusals; a damaged file or a failed call stops the restore. */
+  const apply = (outcomes: readonly WriteOutcome[], jobs: readonly WriteJob[], batchSteps: readonly Step[]): void => {
+    for (let i = 0; i < outcomes.length; i++) {
+      const outcome = outcomes[i]!;
+      const job = jobs[i]!;
+      const step = batchSteps[i]!;
+      const { entry } = step;
+      if (outcome.kind === "failed") throw asSystemError(outcome.error);
+      bytesWritten += job.to - job.from;
+      if (outcome.kind === "corrupt") {
+        // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
+        journal.markPartial(entry.path, { bytes: 0, crc: 0 });
+        throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32 ?? "", crc32Hex(outcome.crc));
+      }
+      if (outcome.kind === "folder-in-place") refuse(entry, "a folder is already in its place", step.components);
+      else if (outcome.kind === "written") journal.markPartial(entry.path, { bytes: job.at + (job.to - job.from), crc: outcome.crc });
+      else {
+        destination.placed(step.components);
+        journal.markDone(entry.path);
+        entriesDone++;
+      }
+    }
+    if (outcomes.length < jobs.length) throw new Error("the restore's file writer thread stopped a batch without saying why");
+    progress(false);
+  };
+  const batches = new WriteBatches<Step>(ahead, writer, journal, apply, () => {
+    readsDone++;
+    signal?.throwIfAborted();
+  });
+
+  /** Queues the jobs that write `step`'s file: one per read its bytes lie in. */
+  const writeFile = async (step: Step): Promise<void> => {
     const { entry } = step;
     const from = resumeAt.get(entry)!;
     const partial = partialFile(entry);
-    const fd = fs.openSync(partial, from.bytes > 0 ? "r+" : "w", 0o600);
-    let { bytes, crc } = from;
-    try {
-      if (from.bytes > 0) fs.ftruncateSync(fd, from.bytes);
-      const end = entry.dataOffset + entry.size;
-      for (let position = entry.dataOffset + bytes; position < end; ) {
-        const { read, data } = await readAt(position);
-        const slice = data.subarray(position - read.start, Math.min(end, read.end) - read.start);
-        if (slice.length < ASYNC_WRITE_BYTES) {
-          writeAllSync(fd, slice, bytes);
-          crc = crc32(slice, crc);
-        } else {
-          // Big pieces go to the thread pool, so the next reads keep arriving (and the CRC is taken) meanwhile.
-          const writing = writeAll(fd, slice, bytes);
-          crc = crc32(slice, crc);
-          await writing;
-        }
-        bytes += slice.length;
-        bytesWritten += slice.length;
-        position += slice.length;
-        if (position < end) journal.markPartial(entry.path, { bytes, crc });
-        progress(false);
-        signal?.throwIfAborted();
-      }
-      if (entry.crc32 === undefined || crc32Hex(crc) === entry.crc32) destination.setFileAttributes(fd, entry.mode & 0o777, entry.mtime);
-    } finally {
-      fs.closeSync(fd);
+    const end = entry.dataOffset + entry.size;
+    const finish: FinishFile = {
+      crc: entry.crc32 === undefined ? null : Number.parseInt(entry.crc32, 16),
+      mode: modeOf(entry),
+      mtime: entry.mtime,
+      target: destination.absolute(step.components),
+      ...(sameOwner ? { owner: ownerOf(entry) } : {}),
+    };
+    const folder = step.components.slice(0, -1).join("/");
+    let open: WriteJob["open"] = from.bytes > 0 ? "resume" : "create";
+    if (from.bytes >= entry.size) {
+      batches.queue({ file: partial, open, at: from.bytes, from: 0, to: 0, crc: from.crc, finish }, step, null, folder);
+      return;
     }
-    if (entry.crc32 !== undefined && crc32Hex(crc) !== entry.crc32) {
-      // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
-      fs.rmSync(partial, { force: true });
-      journal.markPartial(entry.path, { bytes: 0, crc: 0 });
-      throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32, crc32Hex(crc));
+    for (let position = entry.dataOffset + from.bytes; position < end; ) {
+      const held = await batches.readAt(position);
+      const { read } = held.taken;
+      const upTo = Math.min(end, read.end);
+      const job: WriteJob = { file: partial, open, at: position - entry.dataOffset, from: position - read.start, to: upTo - read.start, crc: from.crc, ...(upTo === end ? { finish } : {}) };
+      batches.queue(job, step, held, folder);
+      open = "continue";
+      position = upTo;
     }
-    return destination.place(partial, step.components);
   };
 
   let completed = false;
@@ -323,13 +304,15 @@ async function restoreEntries(
     for (const step of steps) {
       signal?.throwIfAborted();
       const { entry, components } = step;
+      // Every other kind of entry goes after the files before it are in place (a hard link may name one).
+      if (entry.kind !== "file") await batches.drain();
       const unsafe = refusalOf(entry, components, refusedPaths);
       if (unsafe !== null) {
         refuse(entry, unsafe, components);
         continue;
       }
       if (entry.kind === "dir") {
-        const refusal = components.length === 0 ? null : destination.makeDir(components, entry.mode & 0o777, entry.mtime);
+        const refusal = components.length === 0 ? null : destination.makeDir(components, modeOf(entry), entry.mtime, sameOwner ? ownerOf(entry) : undefined);
         if (refusal) refuse(entry, refusal.reason, components);
         else entriesDone++;
         continue;
@@ -339,10 +322,17 @@ async function restoreEntries(
         entriesDone++;
         continue;
       }
+      // A file in another folder: the folders on its way are checked against what the batches did.
+      const into = batches.writingInto;
+      if (entry.kind === "file" && into !== null && into !== components.slice(0, -1).join("/")) await batches.drain();
       let refusal: Refusal | null = destination.ensureDirs(components.slice(0, -1));
+      if (refusal === null && entry.kind === "file") {
+        // Done (journal, progress) when its last job's outcome comes back.
+        await writeFile(step);
+        continue;
+      }
       if (refusal === null) {
-        if (entry.kind === "file") refusal = await writeFile(step);
-        else if (entry.kind === "symlink") refusal = destination.makeSymlink(components, entry.linkTarget ?? "", entry.mtime);
+        if (entry.kind === "symlink") refusal = destination.makeSymlink(components, entry.linkTarget ?? "", entry.mtime, sameOwner ? ownerOf(entry) : undefined);
         else {
           const target = relativeComponents(entry.linkTarget ?? "");
           refusal = !target.ok ? new Refusal(`its link target ${target.reason.replace(/^its /, "")}`) : destination.makeHardlink(components, target.value);
@@ -356,11 +346,14 @@ async function restoreEntries(
       entriesDone++;
       progress(false);
     }
+    await batches.finish();
     destination.finishDirs();
     progress(true);
     completed = true;
   } finally {
     await ahead.settle();
+    // Batches still queued are given up (their files are in no journal); their outcomes are not awaited.
+    await writer.close();
   }
   if (completed) destination.removeState();
 

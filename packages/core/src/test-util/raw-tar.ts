@@ -11,6 +11,9 @@ export interface RawEntry {
   readonly linkname?: string;
   readonly mode?: number;
   readonly mtime?: number;
+  /** Owner and group ids (0 when absent). */
+  readonly uid?: number;
+  readonly gid?: number;
   /** PAX records written in an `x` header before the entry. */
   readonly pax?: Readonly<Record<string, string>>;
 }
@@ -19,12 +22,12 @@ function octal(block: Buffer, offset: number, width: number, value: number): voi
   block.write(value.toString(8).padStart(width - 1, "0") + "\0", offset, width, "ascii");
 }
 
-function header(path: string, type: string, size: number, linkname = "", mode = 0o644, mtime = 1_700_000_000): Buffer {
+function header(path: string, type: string, size: number, linkname = "", mode = 0o644, mtime = 1_700_000_000, uid = 0, gid = 0): Buffer {
   const block = Buffer.alloc(512);
   block.write(path.slice(0, 100), 0, 100, "utf8");
   octal(block, 100, 8, mode);
-  octal(block, 108, 8, 0);
-  octal(block, 116, 8, 0);
+  octal(block, 108, 8, uid);
+  octal(block, 116, 8, gid);
   octal(block, 124, 12, size);
   octal(block, 136, 12, Math.max(0, mtime));
   block.write(type, 156, 1, "ascii");
@@ -58,7 +61,7 @@ export function rawTar(entries: readonly RawEntry[]): Buffer {
       blocks.push(header("././@PaxHeader", "x", records.length), padded(records));
     }
     const content = Buffer.from(entry.content ?? "");
-    blocks.push(header(entry.path, entry.type, content.length, entry.linkname, entry.mode, entry.mtime), padded(content));
+    blocks.push(header(entry.path, entry.type, content.length, entry.linkname, entry.mode, entry.mtime, entry.uid, entry.gid), padded(content));
   }
   blocks.push(Buffer.alloc(1024));
   return Buffer.concat(blocks);
