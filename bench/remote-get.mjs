@@ -12,6 +12,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/clien
 import { record, uploadTape } from "@tartape/core";
 import { startFaultProxy, startMinio } from "@tartape/integration";
 import { s3Target } from "@tartape/s3";
+import { TARTAPE } from "./lib/cli.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -22,7 +23,6 @@ const option = (name, fallback) => {
 const entries = option("entries", 100_000);
 const reps = option("reps", 5);
 const PER_DIR = 1000;
-const cli = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
 
 /** `entries` entries: folders of 1000 files of 16 bytes, and one 4 KiB file in the middle. */
 function buildTree(root) {
@@ -41,7 +41,7 @@ function buildTree(root) {
 function run(argv, env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...argv], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(TARTAPE, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);

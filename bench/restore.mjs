@@ -16,6 +16,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { record, uploadTape } from "@tartape/core";
 import { startMinio } from "@tartape/integration";
 import { s3Target } from "@tartape/s3";
+import { TARTAPE } from "./lib/cli.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -27,7 +28,6 @@ const gib = option("gib", 2);
 const reps = option("reps", 3);
 const concurrency = option("concurrency", 8);
 const profileDir = args.includes("--cpu-prof") ? path.resolve(args[args.indexOf("--cpu-prof") + 1]) : null;
-const cli = path.join(here, "..", "packages", "cli", "bin", "tartape.cjs");
 const rclone = path.join(os.homedir(), ".cache", "tartape", "bin", "rclone");
 const MiB = 1024 * 1024;
 const SMALL_FILES = 20_000;
@@ -109,7 +109,7 @@ try {
   };
   const quote = (s) => `'${s.replace(/'/g, "'\\''")}'`;
   const tools = [
-    { id: "tartape", label: `tartape restore --concurrency ${concurrency}`, run: (dest) => timed([process.execPath, ...(profileDir ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []), cli, "restore", "s3://bench/tape.tar", dest, "--concurrency", String(concurrency), "--endpoint", minio.endpoint], awsEnv) },
+    { id: "tartape", label: `tartape restore --concurrency ${concurrency}`, run: (dest) => timed([TARTAPE, "restore", "s3://bench/tape.tar", dest, "--concurrency", String(concurrency), "--endpoint", minio.endpoint], { ...awsEnv, ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}) }) },
     ...(fs.existsSync(rclone)
       ? [{ id: "rclone", label: "rclone cat | tar -x", run: (dest) => timed(["bash", "-o", "pipefail", "-c", `${quote(rclone)} cat bench:bench/tape.tar | tar -x -C ${quote(dest)}`], rcloneEnv) }]
       : []),

@@ -6,12 +6,13 @@ import { debugRequested } from "./debug-flag.js";
 
 const args = process.argv.slice(2);
 
-// Every chunk an upload reads is a fresh 1 MiB buffer outside V8's heap, and by
-// default V8 runs a full collection for every ~20 MiB of such memory: about 45
-// a GiB, a quarter of an upload's CPU. Counted against the heap's global limit
-// instead, collections come about every 64 MiB (bench/README.md: 24% less CPU,
-// 75 MiB more peak memory). Only for upload: a restore, whose memory matters
-// more there, peaked at 313 MiB with it and 243 without. Set before anything is allocated.
+// Every chunk an upload reads to Azure or GCS is a fresh 1 MiB buffer outside V8's
+// heap (S3's are recycled, chunk-recycler.ts), and by default V8 runs a full
+// collection for every ~20 MiB of such memory: about 45 a GiB, a quarter of an
+// upload's CPU. Counted against the heap's global limit instead, collections come
+// about every 64 MiB (bench/README.md: 24% less CPU, 75 MiB more peak memory). Only
+// for upload: a restore, whose memory matters more there, peaked at 313 MiB with it
+// and 243 without. Set before anything is allocated.
 const command = args.find((arg) => !arg.startsWith("-"));
 if (command === "upload") v8.setFlagsFromString("--external-memory-accounted-in-global-limit");
 // A restore's own objects are few and short-lived, but its young generation grew to
