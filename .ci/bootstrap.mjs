@@ -195,7 +195,8 @@ if (job === "env") {
   const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
   process.stdout.write(`export PATH=${quote(process.env.PATH)}\n`);
   // The CLI of this checkout as a command (pnpm's own banner would go to stdout and into `tartape cat > x`).
-  process.stdout.write(`tartape() { node ${quote(path.join(repo, "packages", "cli", "bin", "tartape.cjs"))} "$@"; }\n`);
+  // The bin run as a program, so that its shebang's start-up flags apply (`node <bin>` would drop them).
+  process.stdout.write(`tartape() { ${quote(path.join(repo, "packages", "cli", "bin", "tartape.cjs"))} "$@"; }\n`);
   process.exit(0);
 }
 setup();
