@@ -8,9 +8,9 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { record, uploadTape } from "@tartape/core";
-import { startFaultProxy, startMinio } from "@tartape/integration";
+import { createBucketWhenReady, startFaultProxy, startMinio } from "@tartape/integration";
 import { s3Target } from "@tartape/s3";
 import { TARTAPE } from "./lib/cli.mjs";
 
@@ -66,15 +66,7 @@ const proxy = await startFaultProxy(minio.endpoint);
 try {
   const credentials = { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey };
   const client = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials });
-  for (let i = 0; ; i++) {
-    try {
-      await client.send(new CreateBucketCommand({ Bucket: "bench" }));
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await createBucketWhenReady(client, "bench");
   t = Date.now();
   const result = await uploadTape(root, s3Target({ bucket: "bench", key: "tape.tar", endpoint: minio.endpoint, region: minio.region, credentials, partSize: 16 * 1024 * 1024 }), { concurrency: 4 });
   const catalog = await client.send(new HeadObjectCommand({ Bucket: "bench", Key: "tape.tar.tartape-catalog" }));

@@ -12,9 +12,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
 import { record, uploadTape } from "@tartape/core";
-import { startMinio } from "@tartape/integration";
+import { createBucketWhenReady, startMinio } from "@tartape/integration";
 import { s3Target } from "@tartape/s3";
 import { TARTAPE } from "./lib/cli.mjs";
 
@@ -84,15 +84,7 @@ const minio = await startMinio();
 try {
   const credentials = { accessKeyId: minio.accessKey, secretAccessKey: minio.secretKey };
   const client = new S3Client({ endpoint: minio.endpoint, region: minio.region, forcePathStyle: true, credentials });
-  for (let i = 0; ; i++) {
-    try {
-      await client.send(new CreateBucketCommand({ Bucket: "bench" }));
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await createBucketWhenReady(client, "bench");
   client.destroy();
   t = Date.now();
   await uploadTape(root, s3Target({ bucket: "bench", key: "tape.tar", endpoint: minio.endpoint, region: minio.region, credentials, partSize: 64 * MiB }), { concurrency: 4 });

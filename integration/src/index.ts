@@ -8,6 +8,7 @@
  * Every child process is killed, and every temp dir removed, when the owning process exits.
  */
 export * from "./servers.js";
+export { createBucketWhenReady } from "./s3-bucket.js";
 export { startFaultProxy, type FaultProxy, type FaultProxyStats } from "./fault-proxy.js";
 export type { DownFault, FaultFilter, FaultKind, FaultRule, ResetFault, StatusFault } from "./fault-rules.js";
 export {

@@ -9,7 +9,7 @@ import path from "node:path";
 import { GetObjectTaggingCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MINIO_KMS_KEY_NAME, s3ClientConfig, startMinio, type MinioServer } from "../src/index.js";
-import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
+import { createBucketWhenReady } from "../src/s3-bucket.js";
 import { cliEntry, runCli, CliProcess } from "../src/scenarios/support/cli-process.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { singleFileTree } from "../src/scenarios/support/trees.js";

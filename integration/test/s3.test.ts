@@ -33,7 +33,7 @@ import {
 import { compositeCrc32, multipartEtag, s3Target, type S3Target, type S3TargetOptions } from "@tartape/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, s3ClientConfig, startFaultProxy, startMinio, type FaultProxy, type MinioServer } from "../src/index.js";
-import { createBucketWhenReady } from "../src/scenarios/s3-harness.js";
+import { createBucketWhenReady } from "../src/s3-bucket.js";
 import { awkwardTree } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
 import { expectSameAsTape, tapeBytes, tapeFacts } from "../src/scenarios/support/digest.js";

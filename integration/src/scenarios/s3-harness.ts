@@ -5,11 +5,11 @@
  * a loopback port nothing listens on.
  */
 import { randomBytes } from "node:crypto";
-import { setTimeout as sleep } from "node:timers/promises";
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, ListMultipartUploadsCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Target } from "@tartape/core";
 import { S3_LIMITS, s3Target, type S3Checksum, type S3TargetOptions } from "@tartape/s3";
 import { s3ClientConfig, startMinio, type MinioServer } from "../index.js";
+import { createBucketWhenReady } from "../s3-bucket.js";
 import type { BadTarget, CliDestination, FaultControl, MakeTargetOptions, TargetHarness } from "./harness.js";
 import { ServedServer } from "./served-server.js";
 import { FreshKeys } from "./support/keys.js";
@@ -24,26 +24,6 @@ function externalEndpointIsHttps(): boolean {
 
 function errorName(err: unknown): string | undefined {
   return (err as { name?: string }).name;
-}
-
-/**
- * Creates `bucket` (keeping one that exists). MinIO answers its liveness probe
- * a moment before it serves S3 (503 XMinioServerNotInitialized), so that answer
- * is waited out for up to `timeoutMs`.
- */
-export async function createBucketWhenReady(client: S3Client, bucket: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await client.send(new CreateBucketCommand({ Bucket: bucket }));
-      return;
-    } catch (err) {
-      // An external endpoint may keep the bucket from an earlier run.
-      if (errorName(err) === "BucketAlreadyOwnedByYou") return;
-      if (errorName(err) !== "XMinioServerNotInitialized" || Date.now() > deadline) throw err;
-      await sleep(100);
-    }
-  }
 }
 
 /**
