@@ -10,9 +10,10 @@ import { Readable } from "node:stream";
 import { BlobServiceClient, type BlockBlobClient } from "@azure/storage-blob";
 import { ABORT_MARKER_METADATA, AzureTarget, azureTarget, blockIdFor, FINGERPRINT_METADATA, parseAzureUrl, uploadIdFor } from "@tartape/azure";
 import { abortUpload, openTape, record, uploadTape, type PartBody, type UploadContext, type UploadEvent } from "@tartape/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { azureHarness } from "../src/scenarios/azure-harness.js";
 import { sha256, tapeFacts, type TapeFacts } from "../src/scenarios/support/digest.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { mixedTree, singleFileTree } from "../src/scenarios/support/trees.js";
 import { expectTypedError } from "../src/scenarios/support/typed-error.js";
@@ -93,18 +94,7 @@ function partsStarted(events: readonly UploadEvent[]): number[] {
   return events.flatMap((e) => (e.type === "part-start" ? [e.part.number] : []));
 }
 
-beforeAll(async () => {
-  scratch.open("azure");
-  await harness.setup();
-});
-
-afterAll(async () => {
-  try {
-    await harness.teardown();
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "azure", harness);
 
 describe("round trip: the blob is the tape", () => {
   const cases = [

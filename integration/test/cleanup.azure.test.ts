@@ -1,28 +1,16 @@
 /** `tartape cleanup` against a real Azurite (cleanup-scenario.ts), beside a blob of blocks another client staged. */
 import { BlobServiceClient } from "@azure/storage-blob";
 import { CONNECTION_STRING_ENV } from "@tartape/azure";
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import { azureHarness } from "../src/scenarios/azure-harness.js";
-import { CliProcess } from "../src/scenarios/support/cli-process.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { cleanupScenario } from "./cleanup-scenario.js";
 
 const harness = azureHarness();
 const scratch = new Scratch();
 
-beforeAll(async () => {
-  scratch.open("cleanup-azure");
-  await harness.setup();
-});
-
-afterAll(async () => {
-  CliProcess.killAll();
-  try {
-    await harness.teardown();
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "cleanup-azure", harness);
 
 function blobOf(key: string) {
   const { url, env } = harness.cli(key);

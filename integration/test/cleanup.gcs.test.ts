@@ -1,27 +1,15 @@
 /** `tartape cleanup` against a real fake-gcs-server (cleanup-scenario.ts), beside objects named like temporaries that tartape did not write. */
 import { Storage } from "@google-cloud/storage";
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import { gcsHarness } from "../src/scenarios/gcs-harness.js";
-import { CliProcess } from "../src/scenarios/support/cli-process.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { cleanupScenario } from "./cleanup-scenario.js";
 
 const harness = gcsHarness();
 const scratch = new Scratch();
 
-beforeAll(async () => {
-  scratch.open("cleanup-gcs");
-  await harness.setup();
-});
-
-afterAll(async () => {
-  CliProcess.killAll();
-  try {
-    await harness.teardown();
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "cleanup-gcs", harness);
 
 function bucketOf(key: string) {
   const { url, args } = harness.cli(key);

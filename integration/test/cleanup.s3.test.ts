@@ -1,8 +1,8 @@
 /** `tartape cleanup` against a real MinIO (cleanup-scenario.ts), beside a multipart upload another client left, one with a look-alike identity part; uploads with either part checksum. */
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, S3Client, UploadPartCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import { s3Harness } from "../src/scenarios/s3-harness.js";
-import { CliProcess } from "../src/scenarios/support/cli-process.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import type { TargetHarness } from "../src/scenarios/harness.js";
 import { cleanupScenario, type ForeignLeftover } from "./cleanup-scenario.js";
@@ -12,20 +12,7 @@ const harness = s3Harness();
 const md5Harness = s3Harness({ checksum: "md5" });
 const scratch = new Scratch();
 
-beforeAll(async () => {
-  scratch.open("cleanup-s3");
-  await harness.setup();
-  await md5Harness.setup();
-});
-
-afterAll(async () => {
-  CliProcess.killAll();
-  try {
-    await Promise.all([harness.teardown(), md5Harness.teardown()]);
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "cleanup-s3", harness, md5Harness);
 
 function clientAndBucket(on: TargetHarness, key: string): { client: S3Client; bucket: string } {
   const { url, args, env } = on.cli(key);

@@ -4,9 +4,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { AccountSASPermissions, BlobServiceClient } from "@azure/storage-blob";
 import { parseAzureUrl } from "@tartape/azure";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { azureHarness } from "../src/scenarios/azure-harness.js";
 import { CliProcess, runCli } from "../src/scenarios/support/cli-process.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { singleFileTree } from "../src/scenarios/support/trees.js";
 
@@ -14,19 +15,7 @@ const harness = azureHarness();
 const scratch = new Scratch();
 const MiB = 1024 * 1024;
 
-beforeAll(async () => {
-  scratch.open("ops-azure");
-  await harness.setup();
-});
-
-afterAll(async () => {
-  CliProcess.killAll();
-  try {
-    await harness.teardown();
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "ops-azure", harness);
 
 function blobOf(url: string, env: Record<string, string>) {
   const { container, blob } = parseAzureUrl(url);

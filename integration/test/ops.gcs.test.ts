@@ -3,10 +3,11 @@ import fs from "node:fs";
 import { Storage } from "@google-cloud/storage";
 import { uploadTape } from "@tartape/core";
 import { gcsTarget } from "@tartape/gcs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { gcsClientOptions } from "../src/index.js";
 import { gcsHarness } from "../src/scenarios/gcs-harness.js";
 import { runCli } from "../src/scenarios/support/cli-process.js";
+import { useHarnesses } from "../src/scenarios/support/harness-hooks.js";
 import { Scratch } from "../src/scenarios/support/scratch.js";
 import { singleFileTree } from "../src/scenarios/support/trees.js";
 
@@ -14,18 +15,7 @@ const harness = gcsHarness();
 const scratch = new Scratch();
 const MiB = 1024 * 1024;
 
-beforeAll(async () => {
-  scratch.open("ops-gcs");
-  await harness.setup();
-});
-
-afterAll(async () => {
-  try {
-    await harness.teardown();
-  } finally {
-    scratch.close();
-  }
-});
+useHarnesses(scratch, "ops-gcs", harness);
 
 function tree(label: string, size: number): string {
   const dir = scratch.dir(label);

@@ -4,10 +4,10 @@
  * (fake-gcs-server). A target provides a TargetHarness; its test file is just
  * `runScenarioSuite(xHarness())`.
  */
-import { afterAll, beforeAll, describe } from "vitest";
+import { describe } from "vitest";
 import type { TargetHarness } from "./harness.js";
 import { alreadyCompleteScenarios } from "./suite/already-complete.js";
-import { CliProcess } from "./support/cli-process.js";
+import { useHarnesses } from "./support/harness-hooks.js";
 import { scenarioSeed, seededRandom } from "./support/random.js";
 import { Scratch } from "./support/scratch.js";
 import { badInputScenarios } from "./suite/bad-input.js";
@@ -27,18 +27,7 @@ export function runScenarioSuite(harness: TargetHarness): void {
   const context: SuiteContext = { harness, scratch: new Scratch(), random: seededRandom(scenarioSeed()) };
 
   describe(`scenarios: ${harness.name}`, () => {
-    beforeAll(async () => {
-      context.scratch.open(`scenarios-${harness.name}`);
-      await harness.setup();
-    });
-    afterAll(async () => {
-      CliProcess.killAll();
-      try {
-        await harness.teardown();
-      } finally {
-        context.scratch.close();
-      }
-    });
+    useHarnesses(context.scratch, `scenarios-${harness.name}`, harness);
 
     roundTripScenarios(context);
     killAndRerunScenarios(context);
