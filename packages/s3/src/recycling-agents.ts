@@ -17,12 +17,11 @@ type WriteCallback = (err?: Error | null) => void;
 
 /** Makes `socket` give each chunk `recycler` lent back once written (not when the write failed). */
 export function giveBackWrittenChunks(socket: Duplex, recycler: ChunkRecycler): void {
-  const write = socket.write.bind(socket) as (chunk: unknown, callback?: WriteCallback) => boolean;
-  const writeAny = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   socket.write = ((chunk: unknown, encoding?: unknown, callback?: unknown): boolean => {
-    if (!recycler.lends(chunk)) return writeAny(chunk, encoding, callback);
+    if (!recycler.lends(chunk)) return write(chunk, encoding, callback);
     const done = (typeof encoding === "function" ? encoding : callback) as WriteCallback | undefined;
-    return write(chunk, (err) => {
+    return write(chunk, (err?: Error | null) => {
       if (!err) recycler.giveBack(chunk);
       done?.(err);
     });
