@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
@@ -78,6 +79,26 @@ describe("FileWriter", () => {
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ kind: "failed", error: { code: "ENOENT", syscall: "open" } });
     expect(fs.existsSync(path.join(dir, "p"))).toBe(false);
+  });
+
+  it("close() keeps the process alive until the thread has stopped, even when an answer arrives meanwhile", () => {
+    // In a process of its own: a process whose event loop runs dry ends with a promise still
+    // pending (a failed restore ended with exit code 0 that way, before reporting its error).
+    const script = `
+      import { FileWriter } from ${JSON.stringify(new URL("./file-writer.ts", import.meta.url).href)};
+      const w = new FileWriter();
+      w.write(null, []).catch(() => undefined);
+      // Busy while the thread answers: the answer is delivered after close() began.
+      for (const until = Date.now() + 200; Date.now() < until; );
+      await w.close();
+      process.stdout.write("closed");`;
+    // A file, not -e: a script given with -e did not show the failure.
+    const file = path.join(tempDir(), "close.mjs");
+    fs.writeFileSync(file, script);
+    const child = spawnSync(process.execPath, ["--experimental-strip-types", "--no-warnings", file], { encoding: "utf8" });
+    expect(child.stderr).toBe("");
+    expect(child.stdout).toBe("closed");
+    expect(child.status).toBe(0);
   });
 
   it("refuses bytes that are not in a SharedArrayBuffer", () => {

@@ -187,6 +187,10 @@ export class FileWriter {
 
   /** Stops the thread; batches not answered yet are given up (their files are in no journal). */
   async close(): Promise<void> {
+    // terminate() keeps the process alive (it refs the thread) until the thread has stopped; an
+    // answer delivered meanwhile would unref it again in the handler above, and the process
+    // could end before the restore reported its error: exit code 0 after a failed restore.
+    this.worker.removeAllListeners("message");
     this.worker.removeAllListeners("exit");
     await this.worker.terminate();
     for (const waiting of this.waiting.splice(0)) waiting.reject(new Error("the restore's file writer thread was stopped"));
