@@ -3,6 +3,7 @@
 import module from "node:module";
 import v8 from "node:v8";
 import { debugRequested } from "./debug-flag.js";
+import { failIfLeftUnfinished } from "./unfinished-guard.js";
 
 const args = process.argv.slice(2);
 
@@ -34,8 +35,10 @@ const ABANDONED_REQUEST_GRACE_MS = 1000;
 if (debugRequested(args)) process.setSourceMapsEnabled(true);
 // A promise chain, not top-level await: the executable is this file bundled as
 // CommonJS (see rolldown.config.mjs), which has none.
+const finished = failIfLeftUnfinished();
 void import("./run-cli.js").then(async ({ runCli }) => {
   process.exitCode = await runCli(args);
+  finished();
   // A request the command gave up on must not keep it alive once it is done: a GCS JSON API
   // call (which its client library cannot cancel) to a server that went silent holds its socket
   // open indefinitely. Unreferenced: a process with nothing left running ends before this fires.
