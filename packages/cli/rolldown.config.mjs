@@ -35,5 +35,6 @@ export default defineConfig({
   platform: "node",
   plugins: [tscSourceMaps],
   external: [/^node:/, "better-sqlite3", /^@aws-sdk\//, /^@azure\//, /^@google-cloud\//],
-  output: { dir: "dist/bundle", format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "[name]-[hash].cjs", sourcemap: true },
+  // cleanDir: chunks of earlier builds (named by their hash) would otherwise pile up beside the new ones.
+  output: { dir: "dist/bundle", cleanDir: true, format: "cjs", entryFileNames: "[name].cjs", chunkFileNames: "[name]-[hash].cjs", sourcemap: true },
 });
