@@ -31,6 +31,7 @@ const FLAGS: Readonly<Record<OptionName, string>> = {
   azureEncryptionScope: "--encryption-scope",
   gcsKmsKeyName: "--kms-key-name",
   sameOwner: "--same-owner",
+  only: "--only",
 };
 
 const KiB = 1024;

@@ -43,6 +43,8 @@ export const OPTION_WORDS = {
   gcsKmsKeyName: "the kmsKeyName option",
   /** restoreTape's `sameOwner` (CLI: `restore --same-owner`). */
   sameOwner: "sameOwner: true",
+  /** restoreTape's `only` (CLI: `restore --only`). */
+  only: "the only option",
 } as const;
 
 export type OptionName = keyof typeof OPTION_WORDS;

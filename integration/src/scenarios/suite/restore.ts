@@ -150,41 +150,39 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
       const catalogSize = (await harness.readObject(key + CATALOG_SUFFIX))!.length;
       const dest = scratch.dir("restore-kill-out");
       const journal = path.join(dest, ".tartape-restore", "journal");
-      const journalFacts = (): Array<{ d?: string; p?: string; n?: number }> => {
+      /** The journal's facts (packages/core/src/restore/journal.ts): entries are named by their position in `entries`. */
+      const journalFacts = (): Array<{ t?: number; p?: number; b?: number }> => {
         let text = "";
         try {
           text = fs.readFileSync(journal, "utf8");
         } catch {
           return [];
         }
-        const facts: Array<{ d?: string; p?: string; n?: number }> = [];
+        const facts: Array<{ t?: number; p?: number; b?: number }> = [];
         for (const line of text.split("\n").slice(1)) {
           try {
-            facts.push(JSON.parse(line) as { d?: string; p?: string; n?: number });
+            facts.push(JSON.parse(line) as { t?: number; p?: number; b?: number });
           } catch {
             // A line torn by the kill.
           }
         }
         return facts;
       };
-      const doneLines = (): number => journalFacts().filter((f) => f.d !== undefined).length;
-      const sizeOf = new Map(entries.map((e) => [e.path, e.size]));
+      /** Entries done (every one up to the last "done through" fact). */
+      const doneLines = (): number => 1 + Math.max(-1, ...journalFacts().map((f) => f.t ?? -1));
       /**
        * Content bytes a rerun need not fetch: files the journal says are finished, whole; others up to their
        * last recorded prefix, or whole when already under their real name (renamed only once checked, by a
        * run killed before it recorded so: the rerun checks them and keeps them).
        */
       const durableBytes = (): number => {
-        const done = new Set<string>();
-        const partial = new Map<string, number>();
-        for (const f of journalFacts()) {
-          if (f.d !== undefined) done.add(f.d);
-          else if (f.p !== undefined) partial.set(f.p, f.n ?? 0);
-        }
+        const through = doneLines() - 1;
+        const partial = new Map<number, number>();
+        for (const f of journalFacts()) if (f.p !== undefined && f.p > through) partial.set(f.p, f.b ?? 0);
         let sum = 0;
-        for (const p of done) sum += sizeOf.get(p) ?? 0;
-        const inPlace = (p: string): boolean => fs.statSync(path.join(dest, p), { throwIfNoEntry: false })?.size === sizeOf.get(p);
-        for (const [p, n] of partial) if (!done.has(p)) sum += inPlace(p) ? (sizeOf.get(p) ?? 0) : n;
+        for (let ordinal = 0; ordinal <= through; ordinal++) sum += entries[ordinal]!.kind === "file" ? entries[ordinal]!.size : 0;
+        const inPlace = (e: RemoteEntry): boolean => fs.statSync(path.join(dest, e.path), { throwIfNoEntry: false })?.size === e.size;
+        for (const [ordinal, n] of partial) sum += inPlace(entries[ordinal]!) ? entries[ordinal]!.size : n;
         return sum;
       };
       const seedNote = `(seed ${random.seed}; rerun with TARTAPE_SCENARIO_SEED=${random.seed})`;
@@ -217,7 +215,8 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
         // The run to completion fetched what was missing and the catalog: what every run pays for the catalog.
         const catalogReads = proxyBytes() - bytesBefore - (contentBytes - durableAtEnd);
         expect(catalogReads).toBeGreaterThan(0);
-        expect(catalogReads).toBeLessThanOrEqual(2 * catalogSize + 64 * 1024);
+        // The catalog is gone through three times (totals, read plan, writing: docs/restore.md), a block at a time.
+        expect(catalogReads).toBeLessThanOrEqual(3 * catalogSize + 64 * 1024);
         // What a killed run fetched beyond the progress it recorded is what the next run fetches again.
         const wasted = runs.map((r) => r.fetched - r.progress - catalogReads);
         console.info(

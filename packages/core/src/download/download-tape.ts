@@ -17,7 +17,7 @@ import { RemoteTape, type RemoteTapeLocation } from "../remote/remote-tape.js";
 import type { CatalogPart } from "../catalog/format.js";
 import type { UploadProgress } from "../upload/progress.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
-import { RestoreJournal } from "../restore/journal.js";
+import { PartsJournal } from "./parts-journal.js";
 import { DestinationNotEmptyError } from "../restore/errors.js";
 import { digestFor } from "./part-checksum.js";
 
@@ -74,16 +74,16 @@ export async function downloadTape(location: RemoteTapeLocation, file: string, o
   const partial = `${file}.tartape-download`;
   const journalFile = `${partial}.journal`;
   const identity = { id: tape.tape.id, version: tape.version.version, size };
-  let journal = RestoreJournal.open(journalFile, identity);
+  let journal = PartsJournal.open(journalFile, identity);
   if (journal === "other-tape" || !fs.existsSync(partial)) {
     if (journal !== "other-tape") journal.close();
     fs.rmSync(journalFile, { force: true });
     fs.writeFileSync(partial, "");
     fs.truncateSync(partial, size);
-    journal = RestoreJournal.open(journalFile, identity) as RestoreJournal;
+    journal = PartsJournal.open(journalFile, identity) as PartsJournal;
   }
   const done = journal.done;
-  const todo = usable.filter((p) => !done.has(`part:${p.number}`));
+  const todo = usable.filter((p) => !done.has(p.number));
   const bytesSkipped = size - todo.reduce((sum, p) => sum + (p.end - p.start), 0);
   const handle = await fs.promises.open(partial, "r+");
   const started = Date.now();
@@ -95,7 +95,7 @@ export async function downloadTape(location: RemoteTapeLocation, file: string, o
     let flying = 0;
     for (const n of inFlight.values()) flying += n;
     options.onProgress?.({
-      bytesDone: bytesSkipped + flying + todo.filter((p) => done.has(`part:${p.number}`)).reduce((s, p) => s + (p.end - p.start), 0),
+      bytesDone: bytesSkipped + flying + todo.filter((p) => done.has(p.number)).reduce((s, p) => s + (p.end - p.start), 0),
       bytesTotal: size,
       bytesSkipped,
       partsDone,
@@ -131,8 +131,7 @@ export async function downloadTape(location: RemoteTapeLocation, file: string, o
       const actual = digest.result();
       if (actual !== part.checksum) throw new PartCorruptError(part.number, part.start, part.end, tape.tape.id, part.checksum, actual);
     }
-    (journal as RestoreJournal).markDone(`part:${part.number}`);
-    (journal as RestoreJournal).flush();
+    (journal as PartsJournal).markDone(part.number);
     partsDone++;
     progress();
   };

@@ -6,42 +6,68 @@ import { RestoreJournal } from "./journal.js";
 
 const tape = { id: "file:///t.tar", version: "1:2:3:4", size: 10240 };
 
+function open(file: string, only: readonly string[] = []): RestoreJournal {
+  const journal = RestoreJournal.open(file, tape, only);
+  if (typeof journal === "string") throw new Error(journal);
+  return journal;
+}
+
 describe("RestoreJournal", () => {
-  it("remembers done entries and partial files across opens", () => {
+  it("remembers what is done (one number) and the partial files in flight, across opens", () => {
     const file = path.join(tempDir(), "state", "journal");
-    const first = RestoreJournal.open(file, tape) as RestoreJournal;
-    first.markPartial("r/big", { bytes: 100, crc: 7 });
-    first.markDone("r/a");
-    first.markPartial("r/big", { bytes: 200, crc: 9 });
+    const first = open(file);
+    first.markPartial(3, { bytes: 100, crc: 7 });
+    first.markDoneThrough(2);
+    first.markPartial(3, { bytes: 200, crc: 9 });
     first.close();
-    const second = RestoreJournal.open(file, tape) as RestoreJournal;
-    expect([...second.done]).toEqual(["r/a"]);
-    expect(second.partial.get("r/big")).toEqual({ bytes: 200, crc: 9 });
-    second.markDone("r/big");
+    const second = open(file);
+    expect(second.doneThrough).toBe(2);
+    expect([...second.partial]).toEqual([[3, { bytes: 200, crc: 9 }]]);
+    second.markDoneThrough(3);
     second.close();
-    const third = RestoreJournal.open(file, tape) as RestoreJournal;
-    expect(third.done.has("r/big")).toBe(true);
+    const third = open(file);
+    expect(third.doneThrough).toBe(3);
     expect(third.partial.size).toBe(0);
     third.close();
   });
 
-  it("ignores a torn last line and keeps appending on a fresh line", () => {
+  it("writes one line for many entries done between two flushes", () => {
     const file = path.join(tempDir(), "journal");
-    const first = RestoreJournal.open(file, tape) as RestoreJournal;
-    first.markDone("r/a");
-    first.close();
-    fs.appendFileSync(file, '{"d":"r/tor');
-    const second = RestoreJournal.open(file, tape) as RestoreJournal;
-    expect([...second.done]).toEqual(["r/a"]);
-    second.markDone("r/b");
-    second.close();
-    expect([...(RestoreJournal.open(file, tape) as RestoreJournal).done]).toEqual(["r/a", "r/b"]);
+    const journal = open(file);
+    for (let ordinal = 0; ordinal < 1000; ordinal++) journal.markDoneThrough(ordinal);
+    journal.flush();
+    journal.close();
+    expect(fs.readFileSync(file, "utf8").trim().split("\n")).toHaveLength(2);
+    expect(open(file).doneThrough).toBe(999);
   });
 
-  it("refuses a journal of another tape or another version", () => {
+  it("remembers refusals, to say them again after a resume", () => {
     const file = path.join(tempDir(), "journal");
-    (RestoreJournal.open(file, tape) as RestoreJournal).close();
-    expect(RestoreJournal.open(file, { ...tape, version: "other" })).toBe("other-tape");
-    expect(RestoreJournal.open(file, { ...tape, id: "s3://b/k" })).toBe("other-tape");
+    const first = open(file);
+    first.markRefused(4, { path: "../x", reason: "its path leaves the destination" });
+    first.close();
+    expect([...open(file).refused]).toEqual([[4, { path: "../x", reason: "its path leaves the destination" }]]);
+  });
+
+  it("ignores a torn last line and keeps appending on a fresh line", () => {
+    const file = path.join(tempDir(), "journal");
+    const first = open(file);
+    first.markDoneThrough(0);
+    first.close();
+    fs.appendFileSync(file, '{"t":1');
+    const second = open(file);
+    expect(second.doneThrough).toBe(0);
+    second.markDoneThrough(5);
+    second.close();
+    expect(open(file).doneThrough).toBe(5);
+  });
+
+  it("refuses a journal of another tape, another version, or another choice of entries", () => {
+    const file = path.join(tempDir(), "journal");
+    open(file, ["a"]).close();
+    expect(RestoreJournal.open(file, { ...tape, version: "other" }, ["a"])).toBe("other-tape");
+    expect(RestoreJournal.open(file, { ...tape, id: "s3://b/k" }, ["a"])).toBe("other-tape");
+    expect(RestoreJournal.open(file, tape, ["b"])).toBe("other-selection");
+    expect(RestoreJournal.open(file, tape)).toBe("other-selection");
   });
 });

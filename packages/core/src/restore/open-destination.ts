@@ -11,12 +11,13 @@ import { Destination } from "./destination.js";
 import { DestinationNotEmptyError } from "./errors.js";
 import { RestoreJournal } from "./journal.js";
 import { RESTORE_STATE_DIR } from "./safe-path.js";
+import { OPTION_WORDS } from "../option-words.js";
 
 function isEmptyExceptState(dir: string): boolean {
   return fs.readdirSync(dir).every((name) => name === RESTORE_STATE_DIR);
 }
 
-export function openDestination(dir: string, tape: RemoteTape, overwrite: boolean): { destination: Destination; journal: RestoreJournal } {
+export function openDestination(dir: string, tape: RemoteTape, overwrite: boolean, only: readonly string[] = []): { destination: Destination; journal: RestoreJournal } {
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -28,11 +29,18 @@ export function openDestination(dir: string, tape: RemoteTape, overwrite: boolea
   const identity = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
   const resuming = fs.existsSync(journalFile);
   if (!resuming && !overwrite && !isEmptyExceptState(root)) throw new DestinationNotEmptyError(dir, "is not empty");
-  let journal = RestoreJournal.open(journalFile, identity);
-  if (journal === "other-tape") {
-    if (!overwrite) throw new DestinationNotEmptyError(dir, `holds an unfinished restore of another tape (or another version of ${tape.tape.id})`);
+  let journal = RestoreJournal.open(journalFile, identity, only);
+  if (typeof journal === "string") {
+    if (!overwrite) {
+      throw new DestinationNotEmptyError(
+        dir,
+        journal === "other-tape"
+          ? `holds an unfinished restore of another tape (or another version of ${tape.tape.id})`
+          : `holds an unfinished restore of ${tape.tape.id} that chose other entries (${OPTION_WORDS.only}); run it again with the same choice to finish it`,
+      );
+    }
     fs.rmSync(path.join(root, RESTORE_STATE_DIR), { recursive: true, force: true });
-    journal = RestoreJournal.open(journalFile, identity) as RestoreJournal;
+    journal = RestoreJournal.open(journalFile, identity, only) as RestoreJournal;
   }
   return { destination: new Destination(root), journal };
 }

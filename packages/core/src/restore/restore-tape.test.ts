@@ -157,18 +157,40 @@ describe("restoreTape from a tape with its catalog", () => {
     expect(fs.existsSync(path.join(dest, ".tartape-restore"))).toBe(false);
   });
 
+  it("a rerun choosing other entries is refused (the journal names what was chosen); with overwrite it starts over", async () => {
+    const root = sourceTree();
+    writeFile(path.join(root, "huge.bin"), bytes(40 * PART, 3));
+    const { location } = await uploaded(root);
+    const dest = path.join(tempDir(), "out");
+    const controller = new AbortController();
+    const counted = countingSource(location.tape, (reads) => {
+      if (reads === 5) controller.abort(new Error("stop"));
+    });
+    const options = { rangeSize: 2048, concurrency: 2 };
+    await expect(restoreTape({ ...location, tape: counted.source }, dest, { ...options, only: ["ds"], signal: controller.signal })).rejects.toThrow("stop");
+    await expect(restoreTape(location, dest, { ...options, only: ["ds/huge.bin"] })).rejects.toThrow(/unfinished restore of .* that chose other entries \(the only option\)/);
+    const over = await restoreTape(location, dest, { ...options, only: ["ds/huge.bin"], overwrite: true });
+    expect(over.files).toBe(1);
+    expect(fs.readFileSync(path.join(dest, "ds/huge.bin")).equals(fs.readFileSync(path.join(root, "huge.bin")))).toBe(true);
+  });
+
   it("a file renamed into place by a run killed before its journal said so: kept when its CRC-32 is the catalog's, fetched again when not", async () => {
     const root = path.join(tempDir(), "ds");
     writeFile(path.join(root, "big.bin"), bytes(20 * PART, 5));
     writeFile(path.join(root, "other.bin"), bytes(20 * PART, 6));
     const { location } = await uploaded(root);
     const tape = await RemoteTape.open(location);
+    let ordinal = 0;
+    for await (const entry of tape.entries()) {
+      if (entry.path === "ds/big.bin") break;
+      ordinal++;
+    }
     const rerunAfter = async (inPlace: Buffer): Promise<{ fetched: number; dest: string }> => {
       const dest = path.join(tempDir(), "out");
       // What such a run leaves: the file under its real name, its partial file gone, and in the journal a prefix of it only.
       writeFile(path.join(dest, "ds/big.bin"), inPlace);
-      const head = { id: tape.tape.id, version: tape.version.version, size: tape.version.size };
-      writeFile(path.join(dest, ".tartape-restore/journal"), `${JSON.stringify(head)}\n${JSON.stringify({ p: "ds/big.bin", n: PART, c: 0 })}\n`);
+      const head = { format: 2, id: tape.tape.id, version: tape.version.version, size: tape.version.size, only: [] };
+      writeFile(path.join(dest, ".tartape-restore/journal"), `${JSON.stringify(head)}\n${JSON.stringify({ p: ordinal, b: PART, c: 0 })}\n`);
       const counted = countingSource(location.tape, () => undefined);
       await restoreTape({ ...location, tape: counted.source }, dest, { rangeSize: 4 * PART });
       return { fetched: counted.bytes(), dest };

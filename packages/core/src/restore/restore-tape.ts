@@ -8,23 +8,24 @@
  * once their contents are in. A journal in the destination makes a rerun after
  * any interruption skip what is done.
  *
- * Memory: at most `concurrency` × `rangeSize` bytes of file content (32 MiB
- * with the defaults), plus the metadata of every entry (about 1.4 KB each
- * measured, docs/restore.md): held for the whole restore, not yet streamed.
+ * The entries are gone through three times, a catalog block at a time
+ * (tape-listing.ts): once for the totals the progress shows, and twice side by
+ * side, one walk planning the reads just ahead of the fetching, the other
+ * writing. Memory: at most `concurrency` × `rangeSize` bytes of file content
+ * (32 MiB with the defaults), a catalog block per walk, and the folders (their
+ * modes and mtimes are set at the end), whatever the number of files.
  */
-import { createHash } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { DiskFullError, InvalidArgumentError } from "../errors.js";
 import { withRetry, type RetryPolicy } from "../upload/retry.js";
 import { crc32Hex } from "../remote/crc32.js";
 import { RemoteFileCorruptError } from "../remote/errors.js";
 import { RemoteTape, type RemoteEntry, type RemoteTapeLocation } from "../remote/remote-tape.js";
+import { ResumePoints, type ResumePoint } from "./resume-points.js";
+import { TapeListing, type NumberedEntry } from "./tape-listing.js";
 import { Refusal, type Destination } from "./destination.js";
 import { ownerOf, refusalOf } from "./entry-rules.js";
 import { DestinationWriteError, type RefusedEntry } from "./errors.js";
 import { openDestination } from "./open-destination.js";
-import { placedWhole } from "./placed-whole.js";
 import { TartapeError } from "../errors.js";
 import { OPTION_WORDS } from "../option-words.js";
 import { RestoreJournal } from "./journal.js";
@@ -32,8 +33,8 @@ import { fetchRange } from "./fetch-range.js";
 import { asSystemError, FileWriter, type FinishFile, type WriteJob, type WriteOutcome } from "./file-writer.js";
 import { ReadAhead } from "./read-ahead.js";
 import { WriteBatches } from "./write-batches.js";
-import { planReads, type FileSpan, type TapeRead } from "./read-plan.js";
-import { relativeComponents } from "./safe-path.js";
+import { ReadPlanner, type FileSpan, type TapeRead } from "./read-plan.js";
+import { relativeComponents, type Checked } from "./safe-path.js";
 import { selectEntries } from "./select.js";
 
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
@@ -107,9 +108,13 @@ export interface RestoreResult {
   readonly verified: boolean;
 }
 
-/** One chosen entry, with its path under the destination. */
-interface Step {
-  readonly entry: RemoteEntry;
+/** One chosen entry, its ordinal and its path under the destination (or why it has none). */
+interface Chosen extends NumberedEntry {
+  readonly components: Checked<string[]>;
+}
+
+/** One chosen entry with a safe path. */
+interface Step extends NumberedEntry {
   readonly components: readonly string[];
 }
 
@@ -124,34 +129,90 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   }
 
   const tape = await RemoteTape.open(location, signal ? { signal } : {});
-  const chosen = selectEntries(options.only);
-  const all: RemoteEntry[] = [];
-  for await (const entry of tape.entries("", signal ? { signal } : {})) all.push(entry);
-  const selected = all.filter((e) => chosen(e.path));
-  if (selected.length === 0 && options.only !== undefined && options.only.length > 0) {
-    throw new InvalidArgumentError(`No entry of ${tape.tape.id} matches ${options.only.map((o) => `'${o}'`).join(", ")}. List its entries with \`tartape ls ${tape.tape.id}\`.`);
+  const listing = await TapeListing.of(tape, signal);
+  const only = options.only ?? [];
+  const isChosen = selectEntries(only);
+  if (only.length > 0) {
+    let any = false;
+    for await (const { entry } of listing.entries()) if ((any = isChosen(entry.path))) break;
+    if (!any) throw new InvalidArgumentError(`No entry of ${tape.tape.id} matches ${only.map((o) => `'${o}'`).join(", ")}. List its entries with \`tartape ls ${tape.tape.id}\`.`);
+  }
+  async function* chosen(): AsyncGenerator<Chosen> {
+    for await (const numbered of listing.entries()) if (isChosen(numbered.entry.path)) yield { ...numbered, components: relativeComponents(numbered.entry.path) };
   }
 
-  const { destination, journal } = openDestination(dir, tape, options.overwrite ?? false);
+  const { destination, journal } = openDestination(dir, tape, options.overwrite ?? false, only);
+  let failed = false;
   try {
-    return await restoreEntries(tape, all, selected, destination, journal, { ...options, concurrency, rangeSize });
+    return await restoreEntries(tape, chosen, destination, journal, { ...options, concurrency, rangeSize });
   } catch (err) {
-    // A system call on the destination failed (a full disk): say so as tartape says everything.
-    const errno = err as NodeJS.ErrnoException;
-    if (!(err instanceof TartapeError) && typeof errno.syscall === "string" && typeof errno.code === "string" && !signal?.aborted) {
-      if (errno.code === "ENOSPC" || errno.code === "EDQUOT") throw new DiskFullError(destination.root, "the restore's destination", errno);
-      throw new DestinationWriteError(destination.root, errno);
-    }
-    throw err;
+    failed = true;
+    throw asRestoreError(err, destination.root, signal);
   } finally {
-    journal.close();
+    try {
+      journal.close();
+    } catch (err) {
+      // A failure of its own (the disk filled up meanwhile) is said only when nothing else was.
+      if (!failed) throw asRestoreError(err, destination.root, signal);
+    }
   }
+}
+
+/** A system call on the destination that failed (a full disk) said as tartape says everything. */
+function asRestoreError(err: unknown, root: string, signal: AbortSignal | undefined): unknown {
+  const errno = err as NodeJS.ErrnoException;
+  if (err instanceof TartapeError || typeof errno.syscall !== "string" || typeof errno.code !== "string" || signal?.aborted) return err;
+  if (errno.code === "ENOSPC" || errno.code === "EDQUOT") return new DiskFullError(root, "the restore's destination", errno);
+  return new DestinationWriteError(root, errno);
+}
+
+/** The entry's bytes still to fetch, or null when it needs none (not a file, unsafe, already done). */
+function spanOf(step: Chosen, resume: ResumePoints): FileSpan | null {
+  const { entry, ordinal, components } = step;
+  if (entry.kind !== "file" || !components.ok || resume.doneEarlier(ordinal) || resume.refusedEarlier(ordinal)) return null;
+  const start = resume.startOf(entry, ordinal, components.value);
+  if (start === "in-place") return null;
+  return { start: entry.dataOffset + start.bytes, end: entry.dataOffset + entry.size, ordinal };
+}
+
+interface Totals {
+  entries: number;
+  bytes: number;
+  bytesSkipped: number;
+  reads: number;
+  largestRead: number;
+}
+
+/** What the progress shows as the whole, and the largest read (the size of the read buffers). */
+async function totalsOf(chosen: () => AsyncIterable<Chosen>, resume: ResumePoints, rangeSize: number): Promise<Totals> {
+  const totals: Totals = { entries: 0, bytes: 0, bytesSkipped: 0, reads: 0, largestRead: 0 };
+  const planner = new ReadPlanner(rangeSize);
+  const count = (reads: Iterable<TapeRead>): void => {
+    for (const read of reads) {
+      totals.reads++;
+      totals.largestRead = Math.max(totals.largestRead, read.end - read.start);
+    }
+  };
+  for await (const step of chosen()) {
+    const { entry, components } = step;
+    if (!components.ok) continue;
+    totals.entries++;
+    if (entry.kind !== "file") continue;
+    totals.bytes += entry.size;
+    const span = spanOf(step, resume);
+    if (span === null) totals.bytesSkipped += entry.size;
+    else {
+      totals.bytesSkipped += span.start - entry.dataOffset;
+      count(planner.add(span));
+    }
+  }
+  count(planner.end());
+  return totals;
 }
 
 async function restoreEntries(
   tape: RemoteTape,
-  all: readonly RemoteEntry[],
-  selected: readonly RemoteEntry[],
+  chosen: () => AsyncIterable<Chosen>,
   destination: Destination,
   journal: RestoreJournal,
   options: RestoreOptions & { concurrency: number; rangeSize: number },
@@ -159,56 +220,37 @@ async function restoreEntries(
   const signal = options.signal;
   const sameOwner = options.sameOwner ?? false;
   const modeOf = (entry: RemoteEntry): number => entry.mode & (options.keepSpecialBits ? 0o7777 : 0o777);
+  const resume = new ResumePoints(journal, destination);
+  const totals = await totalsOf(chosen, resume, options.rangeSize);
+
   const refused: RefusedEntry[] = [];
-  const refusedPaths = new Set<string>();
   /** Keyed by the path under the destination, so what lies beneath a refused entry is refused too. */
-  const refuse = (entry: RemoteEntry, reason: string, components?: readonly string[]): void => {
-    refused.push({ path: entry.path, reason });
-    refusedPaths.add(components ? components.join("/") : entry.path);
+  const refusedPaths = new Set<string>();
+  const underDestination = (entryPath: string): string => {
+    const components = relativeComponents(entryPath);
+    return components.ok ? components.value.join("/") : entryPath;
+  };
+  // What earlier runs refused is said again (and what lies beneath it refused again).
+  for (const earlier of journal.refused.values()) {
+    refused.push(earlier);
+    refusedPaths.add(underDestination(earlier.path));
+  }
+  const refuse = ({ entry, ordinal }: NumberedEntry, reason: string): void => {
+    const refusal = { path: entry.path, reason };
+    refused.push(refusal);
+    refusedPaths.add(underDestination(entry.path));
+    journal.markRefused(ordinal, refusal);
   };
 
-  // Paths first: an unsafe path is refused before anything is fetched.
-  const steps: Step[] = [];
-  for (const entry of selected) {
-    const components = relativeComponents(entry.path);
-    if (!components.ok) refuse(entry, components.reason);
-    else steps.push({ entry, components: components.value });
-  }
-
-  const ordinals = new Map<RemoteEntry, number>();
-  for (const entry of all) if (entry.kind === "file") ordinals.set(entry, ordinals.size);
-  const partialFile = (entry: RemoteEntry): string => path.join(destination.partialDir, createHash("sha1").update(entry.path).digest("hex"));
-  const resumeAt = new Map<RemoteEntry, { bytes: number; crc: number }>();
-  const spans: FileSpan[] = [];
-  let bytesTotal = 0;
-  let bytesSkipped = 0;
-  let entriesSkipped = 0;
-  for (const { entry, components } of steps) {
-    if (entry.kind !== "file") continue;
-    bytesTotal += entry.size;
-    const prior = journal.partial.get(entry.path);
-    let from = { bytes: 0, crc: 0 };
-    if (prior && prior.bytes <= entry.size && !journal.done.has(entry.path)) {
-      const size = fs.statSync(partialFile(entry), { throwIfNoEntry: false })?.size ?? -1;
-      if (size >= prior.bytes) from = prior;
-      // Renamed into place by a run killed before it recorded so: no need to fetch it again.
-      else if (placedWhole(destination, entry, components)) journal.markDone(entry.path);
-    }
-    if (journal.done.has(entry.path)) {
-      bytesSkipped += entry.size;
-      continue;
-    }
-    resumeAt.set(entry, from);
-    bytesSkipped += from.bytes;
-    spans.push({ start: entry.dataOffset + from.bytes, end: entry.dataOffset + entry.size, ordinal: ordinals.get(entry)! });
-  }
-
-  const reads = planReads(spans, options.rangeSize);
   const started = Date.now();
   let bytesFetched = 0;
   let bytesWritten = 0;
   let readsDone = 0;
   let entriesDone = 0;
+  let entriesSkipped = 0;
+  let files = 0;
+  let bytes = 0;
+  let everyFileDigested = true;
   let lastProgress = 0;
   const progress = (force: boolean): void => {
     if (!options.onProgress) return;
@@ -217,17 +259,22 @@ async function restoreEntries(
     lastProgress = now;
     const elapsedMs = now - started;
     options.onProgress({
-      bytesDone: bytesSkipped + bytesWritten,
-      bytesTotal,
-      bytesSkipped,
+      bytesDone: totals.bytesSkipped + bytesWritten,
+      bytesTotal: totals.bytes,
+      bytesSkipped: totals.bytesSkipped,
       bytesFetched,
       entriesDone,
-      entriesTotal: steps.length,
+      entriesTotal: totals.entries,
       readsDone,
-      readsTotal: reads.length,
+      readsTotal: totals.reads,
       bytesPerSecond: elapsedMs > 0 ? (bytesFetched * 1000) / elapsedMs : 0,
       elapsedMs,
     });
+  };
+  /** A file in place, written by this run or an earlier one. */
+  const fileDone = (entry: RemoteEntry): void => {
+    files++;
+    bytes += entry.size;
   };
 
   const fetchRead = (read: TapeRead, into: Buffer): Promise<Buffer> =>
@@ -235,9 +282,17 @@ async function restoreEntries(
       bytesFetched += data.length;
       return data;
     });
+  /** The reads, planned from a walk of their own just ahead of the fetching. */
+  async function* plannedReads(): AsyncGenerator<TapeRead> {
+    const planner = new ReadPlanner(options.rangeSize);
+    for await (const step of chosen()) {
+      const span = spanOf(step, resume);
+      if (span !== null) yield* planner.add(span);
+    }
+    yield* planner.end();
+  }
   // Buffers as large as the largest read: a tape of small files needs no buffers of rangeSize.
-  const largestRead = reads.reduce((most, r) => Math.max(most, r.end - r.start), 0);
-  const ahead = new ReadAhead(reads, options.concurrency, largestRead, fetchRead);
+  const ahead = new ReadAhead(plannedReads(), options.concurrency, Math.max(1, totals.largestRead), fetchRead);
   const writer = new FileWriter();
 
   /** A batch's outcomes, in order: journal, progress, refusals; a damaged file or a failed call stops the restore. */
@@ -246,20 +301,22 @@ async function restoreEntries(
       const outcome = outcomes[i]!;
       const job = jobs[i]!;
       const step = batchSteps[i]!;
-      const { entry } = step;
+      const { entry, ordinal } = step;
       if (outcome.kind === "failed") throw asSystemError(outcome.error);
       bytesWritten += job.to - job.from;
       if (outcome.kind === "corrupt") {
         // The damaged bytes may lie in a prefix an earlier run kept: start the file over next time.
-        journal.markPartial(entry.path, { bytes: 0, crc: 0 });
+        journal.markPartial(ordinal, { bytes: 0, crc: 0 });
         throw new RemoteFileCorruptError(entry.path, tape.tape.id, entry.crc32 ?? "", crc32Hex(outcome.crc));
       }
-      if (outcome.kind === "folder-in-place") refuse(entry, "a folder is already in its place", step.components);
-      else if (outcome.kind === "written") journal.markPartial(entry.path, { bytes: job.at + (job.to - job.from), crc: outcome.crc });
+      if (outcome.kind === "folder-in-place") refuse(step, "a folder is already in its place");
+      else if (outcome.kind === "written") journal.markPartial(ordinal, { bytes: job.at + (job.to - job.from), crc: outcome.crc });
       else {
         destination.placed(step.components);
-        journal.markDone(entry.path);
+        // Outcomes come in tape order, and every other entry waits for the files before it.
+        journal.markDoneThrough(ordinal);
         entriesDone++;
+        fileDone(entry);
       }
     }
     if (outcomes.length < jobs.length) throw new Error("the restore's file writer thread stopped a batch without saying why");
@@ -270,11 +327,10 @@ async function restoreEntries(
     signal?.throwIfAborted();
   });
 
-  /** Queues the jobs that write `step`'s file: one per read its bytes lie in. */
-  const writeFile = async (step: Step): Promise<void> => {
+  /** Queues the jobs that write `step`'s file from `from`: one per read its bytes lie in. */
+  const writeFile = async (step: Step, from: Exclude<ResumePoint, "in-place">): Promise<void> => {
     const { entry } = step;
-    const from = resumeAt.get(entry)!;
-    const partial = partialFile(entry);
+    const partial = resume.partialFile(entry);
     const end = entry.dataOffset + entry.size;
     const finish: FinishFile = {
       crc: entry.crc32 === undefined ? null : Number.parseInt(entry.crc32, 16),
@@ -302,23 +358,37 @@ async function restoreEntries(
 
   let completed = false;
   try {
-    for (const step of steps) {
+    for await (const item of chosen()) {
       signal?.throwIfAborted();
-      const { entry, components } = step;
+      const { entry, ordinal } = item;
+      // Said again from the journal (above).
+      if (resume.refusedEarlier(ordinal)) continue;
+      if (!item.components.ok) {
+        refuse(item, item.components.reason);
+        continue;
+      }
+      const step: Step = { entry, ordinal, components: item.components.value };
+      const { components } = step;
+      if (entry.kind === "file" && entry.crc32 === undefined) everyFileDigested = false;
       // Every other kind of entry goes after the files before it are in place (a hard link may name one).
       if (entry.kind !== "file") await batches.drain();
       const unsafe = refusalOf(entry, components, refusedPaths);
       if (unsafe !== null) {
-        refuse(entry, unsafe, components);
+        refuse(step, unsafe);
         continue;
       }
       if (entry.kind === "dir") {
+        // Made again on a resume too: its mode and mtime are set once its contents are in.
         const refusal = components.length === 0 ? null : destination.makeDir(components, modeOf(entry), entry.mtime, sameOwner ? ownerOf(entry) : undefined);
-        if (refusal) refuse(entry, refusal.reason, components);
-        else entriesDone++;
+        if (refusal) refuse(step, refusal.reason);
+        else {
+          journal.markDoneThrough(ordinal);
+          entriesDone++;
+        }
         continue;
       }
-      if (journal.done.has(entry.path)) {
+      if (resume.doneEarlier(ordinal)) {
+        if (entry.kind === "file") fileDone(entry);
         entriesSkipped++;
         entriesDone++;
         continue;
@@ -328,8 +398,17 @@ async function restoreEntries(
       if (entry.kind === "file" && into !== null && into !== components.slice(0, -1).join("/")) await batches.drain();
       let refusal: Refusal | null = destination.ensureDirs(components.slice(0, -1));
       if (refusal === null && entry.kind === "file") {
+        const from = resume.startOf(entry, ordinal, components);
+        if (from === "in-place") {
+          await batches.drain();
+          journal.markDoneThrough(ordinal);
+          fileDone(entry);
+          entriesSkipped++;
+          entriesDone++;
+          continue;
+        }
         // Done (journal, progress) when its last job's outcome comes back.
-        await writeFile(step);
+        await writeFile(step, from);
         continue;
       }
       if (refusal === null) {
@@ -340,10 +419,10 @@ async function restoreEntries(
         }
       }
       if (refusal) {
-        refuse(entry, refusal.reason, components);
+        refuse(step, refusal.reason);
         continue;
       }
-      journal.markDone(entry.path);
+      journal.markDoneThrough(ordinal);
       entriesDone++;
       progress(false);
     }
@@ -358,17 +437,16 @@ async function restoreEntries(
   }
   if (completed) destination.removeState();
 
-  const files = steps.filter((s) => s.entry.kind === "file" && !refusedPaths.has(s.entry.path));
   return {
     dir: destination.root,
     tapeId: tape.tape.id,
     catalogFound: tape.hasCatalog,
     entries: entriesDone,
-    files: files.length,
-    bytes: files.reduce((sum, s) => sum + s.entry.size, 0),
+    files,
+    bytes,
     bytesFetched,
     entriesSkipped,
     refused,
-    verified: tape.hasCatalog && files.every((s) => s.entry.crc32 !== undefined),
+    verified: tape.hasCatalog && everyFileDigested,
   };
 }
