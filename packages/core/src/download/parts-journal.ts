@@ -5,7 +5,7 @@
  * flight); there are at most 10,000 of them. A torn last line is ignored.
  */
 import fs from "node:fs";
-import type { JournalTape } from "../restore/journal.js";
+import { parseLine, type JournalTape } from "../restore/journal.js";
 
 export class PartsJournal {
   private constructor(
@@ -25,10 +25,10 @@ export class PartsJournal {
     }
     const lines = text.split("\n");
     if (text.length > 0) {
-      const head = parse(lines[0]!) as Partial<JournalTape> | null;
+      const head = parseLine(lines[0]!) as Partial<JournalTape> | null;
       if (head === null || head.id !== tape.id || head.version !== tape.version || head.size !== tape.size) return "other-tape";
       for (const line of lines.slice(1)) {
-        const fact = parse(line) as { part?: unknown } | null;
+        const fact = parseLine(line) as { part?: unknown } | null;
         if (typeof fact?.part === "number") done.add(fact.part);
       }
     }
@@ -47,14 +47,5 @@ export class PartsJournal {
 
   close(): void {
     fs.closeSync(this.fd);
-  }
-}
-
-function parse(line: string): unknown {
-  if (line === "") return null;
-  try {
-    return JSON.parse(line) as unknown;
-  } catch {
-    return null;
   }
 }

@@ -170,7 +170,8 @@ export class RestoreJournal {
   }
 }
 
-function parseLine(line: string): unknown {
+/** One line of a JSON-lines journal; null for an empty or torn one. */
+export function parseLine(line: string): unknown {
   if (line === "") return null;
   try {
     return JSON.parse(line) as unknown;
