@@ -28,13 +28,14 @@ import { DestinationWriteError, type RefusedEntry } from "./errors.js";
 import { openDestination } from "./open-destination.js";
 import { TartapeError } from "../errors.js";
 import { OPTION_WORDS } from "../option-words.js";
-import { RestoreJournal } from "./journal.js";
+import type { RestoreJournal } from "./journal.js";
 import { fetchRange } from "./fetch-range.js";
 import { asSystemError, FileWriter, type FinishFile, type WriteJob, type WriteOutcome } from "./file-writer.js";
 import { ReadAhead } from "./read-ahead.js";
 import { WriteBatches } from "./write-batches.js";
-import { ReadPlanner, type FileSpan, type TapeRead } from "./read-plan.js";
-import { relativeComponents, type Checked } from "./safe-path.js";
+import type { TapeRead } from "./read-plan.js";
+import { plannedReads, totalsOf, type Chosen } from "./planned-reads.js";
+import { relativeComponents } from "./safe-path.js";
 import { selectEntries } from "./select.js";
 
 export const DEFAULT_RESTORE_CONCURRENCY = 8;
@@ -108,11 +109,6 @@ export interface RestoreResult {
   readonly verified: boolean;
 }
 
-/** One chosen entry, its ordinal and its path under the destination (or why it has none). */
-interface Chosen extends NumberedEntry {
-  readonly components: Checked<string[]>;
-}
-
 /** One chosen entry with a safe path. */
 interface Step extends NumberedEntry {
   readonly components: readonly string[];
@@ -133,9 +129,14 @@ export async function restoreTape(location: RemoteTapeLocation, dir: string, opt
   const only = options.only ?? [];
   const isChosen = selectEntries(only);
   if (only.length > 0) {
-    let any = false;
-    for await (const { entry } of listing.entries()) if ((any = isChosen(entry.path))) break;
-    if (!any) throw new InvalidArgumentError(`No entry of ${tape.tape.id} matches ${only.map((o) => `'${o}'`).join(", ")}. List its entries with \`tartape ls ${tape.tape.id}\`.`);
+    let matched = false;
+    for await (const { entry } of listing.entries()) {
+      if (isChosen(entry.path)) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) throw new InvalidArgumentError(`No entry of ${tape.tape.id} matches ${only.map((o) => `'${o}'`).join(", ")}. List its entries with \`tartape ls ${tape.tape.id}\`.`);
   }
   async function* chosen(): AsyncGenerator<Chosen> {
     for await (const numbered of listing.entries()) if (isChosen(numbered.entry.path)) yield { ...numbered, components: relativeComponents(numbered.entry.path) };
@@ -164,50 +165,6 @@ function asRestoreError(err: unknown, root: string, signal: AbortSignal | undefi
   if (err instanceof TartapeError || typeof errno.syscall !== "string" || typeof errno.code !== "string" || signal?.aborted) return err;
   if (errno.code === "ENOSPC" || errno.code === "EDQUOT") return new DiskFullError(root, "the restore's destination", errno);
   return new DestinationWriteError(root, errno);
-}
-
-/** The entry's bytes still to fetch, or null when it needs none (not a file, unsafe, already done). */
-function spanOf(step: Chosen, resume: ResumePoints): FileSpan | null {
-  const { entry, ordinal, components } = step;
-  if (entry.kind !== "file" || !components.ok || resume.doneEarlier(ordinal) || resume.refusedEarlier(ordinal)) return null;
-  const start = resume.startOf(entry, ordinal, components.value);
-  if (start === "in-place") return null;
-  return { start: entry.dataOffset + start.bytes, end: entry.dataOffset + entry.size, ordinal };
-}
-
-interface Totals {
-  entries: number;
-  bytes: number;
-  bytesSkipped: number;
-  reads: number;
-  largestRead: number;
-}
-
-/** What the progress shows as the whole, and the largest read (the size of the read buffers). */
-async function totalsOf(chosen: () => AsyncIterable<Chosen>, resume: ResumePoints, rangeSize: number): Promise<Totals> {
-  const totals: Totals = { entries: 0, bytes: 0, bytesSkipped: 0, reads: 0, largestRead: 0 };
-  const planner = new ReadPlanner(rangeSize);
-  const count = (reads: Iterable<TapeRead>): void => {
-    for (const read of reads) {
-      totals.reads++;
-      totals.largestRead = Math.max(totals.largestRead, read.end - read.start);
-    }
-  };
-  for await (const step of chosen()) {
-    const { entry, components } = step;
-    if (!components.ok) continue;
-    totals.entries++;
-    if (entry.kind !== "file") continue;
-    totals.bytes += entry.size;
-    const span = spanOf(step, resume);
-    if (span === null) totals.bytesSkipped += entry.size;
-    else {
-      totals.bytesSkipped += span.start - entry.dataOffset;
-      count(planner.add(span));
-    }
-  }
-  count(planner.end());
-  return totals;
 }
 
 async function restoreEntries(
@@ -282,17 +239,8 @@ async function restoreEntries(
       bytesFetched += data.length;
       return data;
     });
-  /** The reads, planned from a walk of their own just ahead of the fetching. */
-  async function* plannedReads(): AsyncGenerator<TapeRead> {
-    const planner = new ReadPlanner(options.rangeSize);
-    for await (const step of chosen()) {
-      const span = spanOf(step, resume);
-      if (span !== null) yield* planner.add(span);
-    }
-    yield* planner.end();
-  }
   // Buffers as large as the largest read: a tape of small files needs no buffers of rangeSize.
-  const ahead = new ReadAhead(plannedReads(), options.concurrency, Math.max(1, totals.largestRead), fetchRead);
+  const ahead = new ReadAhead(plannedReads(chosen, resume, options.rangeSize), options.concurrency, Math.max(1, totals.largestRead), fetchRead);
   const writer = new FileWriter();
 
   /** A batch's outcomes, in order: journal, progress, refusals; a damaged file or a failed call stops the restore. */
