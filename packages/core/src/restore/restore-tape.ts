@@ -180,23 +180,17 @@ async function restoreEntries(
   const resume = new ResumePoints(journal, destination);
   const totals = await totalsOf(chosen, resume, options.rangeSize);
 
-  const refused: RefusedEntry[] = [];
   /** Keyed by the path under the destination, so what lies beneath a refused entry is refused too. */
   const refusedPaths = new Set<string>();
   const underDestination = (entryPath: string): string => {
     const components = relativeComponents(entryPath);
     return components.ok ? components.value.join("/") : entryPath;
   };
-  // What earlier runs refused is said again (and what lies beneath it refused again).
-  for (const earlier of journal.refused.values()) {
-    refused.push(earlier);
-    refusedPaths.add(underDestination(earlier.path));
-  }
+  // What earlier runs refused lies in the journal too: said again, and what lies beneath it refused again.
+  for (const earlier of journal.refused.values()) refusedPaths.add(underDestination(earlier.path));
   const refuse = ({ entry, ordinal }: NumberedEntry, reason: string): void => {
-    const refusal = { path: entry.path, reason };
-    refused.push(refusal);
     refusedPaths.add(underDestination(entry.path));
-    journal.markRefused(ordinal, refusal);
+    journal.markRefused(ordinal, { path: entry.path, reason });
   };
 
   const started = Date.now();
@@ -394,7 +388,8 @@ async function restoreEntries(
     bytes,
     bytesFetched,
     entriesSkipped,
-    refused,
+    // Every refusal of this run and the earlier ones, in the order they were made.
+    refused: [...journal.refused.values()],
     verified: tape.hasCatalog && everyFileDigested,
   };
 }
