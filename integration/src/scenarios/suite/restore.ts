@@ -168,17 +168,20 @@ export function restoreScenarios({ harness, scratch, random }: SuiteContext): vo
         }
         return facts;
       };
-      /** Entries done (every one up to the last "done through" fact). */
-      const doneLines = (): number => 1 + Math.max(-1, ...journalFacts().map((f) => f.t ?? -1));
+      /** The last "done through" fact: every chosen entry up to that position is done (-1: none). */
+      const doneThrough = (facts: ReadonlyArray<{ t?: number }>): number => Math.max(-1, ...facts.map((f) => f.t ?? -1));
+      /** Entries done. */
+      const doneLines = (): number => 1 + doneThrough(journalFacts());
       /**
        * Content bytes a rerun need not fetch: files the journal says are finished, whole; others up to their
        * last recorded prefix, or whole when already under their real name (renamed only once checked, by a
        * run killed before it recorded so: the rerun checks them and keeps them).
        */
       const durableBytes = (): number => {
-        const through = doneLines() - 1;
+        const facts = journalFacts();
+        const through = doneThrough(facts);
         const partial = new Map<number, number>();
-        for (const f of journalFacts()) if (f.p !== undefined && f.p > through) partial.set(f.p, f.b ?? 0);
+        for (const f of facts) if (f.p !== undefined && f.p > through) partial.set(f.p, f.b ?? 0);
         let sum = 0;
         for (let ordinal = 0; ordinal <= through; ordinal++) sum += entries[ordinal]!.kind === "file" ? entries[ordinal]!.size : 0;
         const inPlace = (e: RemoteEntry): boolean => fs.statSync(path.join(dest, e.path), { throwIfNoEntry: false })?.size === e.size;
