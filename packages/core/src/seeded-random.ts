@@ -1,9 +1,9 @@
 /**
  * A small seeded PRNG (mulberry32): the same sequence on every machine and run,
- * for random sweeps and generated trees. Plain JavaScript, no test framework,
- * so scripts can use it too.
+ * for generated sample data (the CLI's demo tree) and the tests' random sweeps
+ * and trees.
  */
-export function random(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -19,3 +19,4 @@ export { TapeIndex, type TapeMeta, type UploadRecord, type UploadIntent, type Pa
 export { FORMAT_VERSION } from "./index/schema.js";
 export { encodeHeader, splitUstarPath, headerMode, PAX_HEADER_NAME, BLOCK_SIZE, FOOTER_SIZE, type HeaderFields } from "./tar/header.js";
 export { formatBytes } from "./format-bytes.js";
+export { seededRandom } from "./seeded-random.js";

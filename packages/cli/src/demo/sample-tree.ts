@@ -7,6 +7,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { seededRandom } from "@tartape/core/tape";
 
 export interface SampleStats {
   readonly files: number;
@@ -18,20 +19,8 @@ export interface SampleStats {
 /** 2024-01-01T00:00:00Z; entry n is stamped n minutes later. */
 const BASE_MTIME = 1_704_067_200;
 
-/** A small seeded generator (mulberry32): the same bytes everywhere, no dependency. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function binaryContent(size: number, seed: number): Buffer {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   const buf = Buffer.allocUnsafe(size);
   for (let i = 0; i < size; i++) buf[i] = Math.floor(next() * 256);
   return buf;
@@ -40,7 +29,7 @@ function binaryContent(size: number, seed: number): Buffer {
 const WORDS = ["tape", "volume", "part", "offset", "header", "block", "resume", "index", "upload", "entry", "stream", "fingerprint", "archive", "byte"];
 
 function textContent(size: number, seed: number): Buffer {
-  const next = prng(seed);
+  const next = seededRandom(seed);
   let text = "";
   while (text.length < size) text += `${WORDS[Math.floor(next() * WORDS.length)]}${next() < 0.1 ? ".\n" : " "}`;
   return Buffer.from(text.slice(0, size), "latin1");
@@ -59,7 +48,7 @@ function planSample(): Plan {
     files.push({ rel, content, mode });
     for (let d = path.posix.dirname(rel); d !== "."; d = path.posix.dirname(d)) dirs.add(d);
   };
-  const sizes = prng(42);
+  const sizes = seededRandom(42);
 
   addFile("README.txt", Buffer.from("A sample directory made by `tartape demo`. Every byte and time in it is fixed.\n"));
   // Sizes around the 512-byte block boundary, where tar padding is easiest to get wrong.

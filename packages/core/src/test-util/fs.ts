@@ -75,7 +75,7 @@ export async function collectUntilError(source: AsyncIterable<Buffer> | Readable
   return { bytes: Buffer.concat(chunks), error: undefined };
 }
 
-export { random } from "./seeded-random.js";
+export { seededRandom as random } from "../seeded-random.js";
 
 /** Deterministic content of a given size. */
 export function bytes(size: number, seed = 1): Buffer {

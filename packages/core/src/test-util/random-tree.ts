@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { random } from "./seeded-random.js";
+import { seededRandom as random } from "../seeded-random.js";
 
 
 /** Name pieces: ASCII, punctuation that sorts around "/", and characters above U+D800 (emoji, fullwidth, CJK). */
